@@ -1,0 +1,8 @@
+import { KeyFingerprints1764000000000 } from './1764000000000-KeyFingerprints';
+import { CasesCore1764000010000 } from './1764000010000-CasesCore';
+
+/**
+ * Every migration, in order. Each is a reviewed file in this folder; add new ones at the end.
+ * Listed explicitly (not globbed) so the app, the CLI and ts-jest load exactly the same set.
+ */
+export const migrations: Function[] = [KeyFingerprints1764000000000, CasesCore1764000010000];

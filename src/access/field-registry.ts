@@ -1,0 +1,137 @@
+import type { BlindIndexKind } from '../crypto';
+import type { Role } from './roles';
+
+/**
+ * THE FIELD REGISTRY — the one declaration of every field a case exposes, how it is protected and who may
+ * read or write it. Encryption, blind indexes, response mappers, CASL field rules, audit field paths and the
+ * OpenAPI description all derive from this file. A field that is not here cannot be stored or returned.
+ *
+ * STAT      non-identifying, plaintext, usable by statistics
+ * PERSONAL  identifies a person: encrypted under the person's data key
+ * SENSITIVE narrative, health, exploitation details, ethnicity: encrypted, narrower audiences
+ */
+export type Classification = 'STAT' | 'PERSONAL' | 'SENSITIVE';
+
+/** Why an actor may see a case. What they see is a function of role × reason, not role alone. */
+export const ACCESS_REASONS = ['OWNER_AGENCY', 'ASSIGNED', 'REFERRAL', 'VERIFICATION_TASK', 'HANDOVER', 'BREAK_GLASS'] as const;
+export type AccessReason = (typeof ACCESS_REASONS)[number];
+
+export type FieldType = 'uuid' | 'string' | 'date' | 'datetime' | 'integer' | 'string[]';
+
+export interface FieldSpec {
+  classification: Classification;
+  type: FieldType;
+  /** Database column. Encrypted fields live in `<column>` as bytea (AES-256-GCM, AAD = table/column/row id). */
+  column: string;
+  encrypted: boolean;
+  /** Blind indexes this field feeds (equality search / duplicate detection). */
+  blindIndex?: BlindIndexKind[];
+}
+
+const stat = (column: string, type: FieldType = 'string'): FieldSpec => ({ classification: 'STAT', type, column, encrypted: false });
+const personal = (column: string, type: FieldType = 'string', blindIndex?: BlindIndexKind[]): FieldSpec => ({
+  classification: 'PERSONAL',
+  type,
+  column,
+  encrypted: true,
+  blindIndex,
+});
+const sensitive = (column: string, type: FieldType = 'string'): FieldSpec => ({ classification: 'SENSITIVE', type, column, encrypted: true });
+
+/** Case-level fields (table `cases`; encrypted ones under the per-case data key). */
+export const CASE_FIELDS = {
+  id: stat('id', 'uuid'),
+  caseNumber: stat('case_number'),
+  stage: stat('stage'),
+  channel: stat('channel'),
+  receivedAt: stat('received_at', 'datetime'),
+  provinceCode: stat('province_code'),
+  communeCode: stat('commune_code'),
+  ownerAgencyId: stat('owner_agency_id', 'uuid'),
+  assignedUserId: stat('assigned_user_id', 'uuid'),
+  exploitationForms: stat('exploitation_forms', 'string[]'),
+  destinationCountry: stat('destination_country'),
+  createdAt: stat('created_at', 'datetime'),
+  updatedAt: stat('updated_at', 'datetime'),
+  summary: sensitive('summary_enc'),
+} as const satisfies Record<string, FieldSpec>;
+
+/** Person fields (table `persons`; victim, accompanying minors — each under their own data key). */
+export const PERSON_FIELDS = {
+  id: stat('id', 'uuid'),
+  relation: stat('relation'),
+  sex: stat('sex'),
+  nationality: stat('nationality'),
+  location: stat('location'),
+  ageBand: stat('age_band'),
+  fullName: personal('full_name_enc', 'string', ['name', 'name_birth_year']),
+  dateOfBirth: personal('date_of_birth_enc', 'date'),
+  birthYear: personal('birth_year_enc', 'integer', ['name_birth_year']),
+  idNumber: personal('id_number_enc', 'string', ['id_number']),
+  phone: personal('phone_enc', 'string', ['phone']),
+  address: personal('address_enc'),
+  ethnicity: sensitive('ethnicity_enc'),
+  narrative: sensitive('narrative_enc'),
+} as const satisfies Record<string, FieldSpec>;
+
+export type CaseField = keyof typeof CASE_FIELDS;
+export type PersonField = keyof typeof PERSON_FIELDS;
+
+/** The person collections of a case response; field paths are `<collection>.<personField>`. */
+export const PERSON_COLLECTIONS = ['victim', 'accompanyingMinors'] as const;
+export type PersonCollection = (typeof PERSON_COLLECTIONS)[number];
+
+const caseKeys = Object.keys(CASE_FIELDS) as CaseField[];
+const personKeys = Object.keys(PERSON_FIELDS) as PersonField[];
+const personPaths = (fields: readonly PersonField[]) => PERSON_COLLECTIONS.flatMap((c) => fields.map((f) => `${c}.${f}`));
+
+/** Field groups, named so that the policy below reads like the rule it is. */
+export const FIELD_GROUPS = {
+  /** Enough to know a case exists and where it is: number and stage. */
+  caseHeader: ['id', 'caseNumber', 'stage'] as string[],
+  caseAll: caseKeys as string[],
+  personAll: personPaths(personKeys),
+  caseEditable: ['communeCode', 'exploitationForms', 'destinationCountry', 'summary'] as string[],
+  personEditable: personPaths(personKeys.filter((f) => f !== 'id' && f !== 'ageBand')),
+};
+
+export interface RolePolicy {
+  /** Field paths readable per reason of access. No entry = no access through that reason. */
+  read: Partial<Record<AccessReason, string[]>>;
+  /** Field paths writable per reason of access. */
+  write: Partial<Record<AccessReason, string[]>>;
+  /** May open new cases at their own agency (when it is a case-owning agency). */
+  create: boolean;
+}
+
+const { caseHeader, caseAll, personAll, caseEditable, personEditable } = FIELD_GROUPS;
+const owning = [...caseAll, ...personAll];
+const editing = [...caseEditable, ...personEditable];
+const none: RolePolicy = { read: {}, write: {}, create: false };
+
+/**
+ * Role × reason of access → fields. Deny by default: a role or reason not listed sees nothing.
+ * Reasons REFERRAL, VERIFICATION_TASK, HANDOVER and BREAK_GLASS are declared here and in the scope
+ * predicate's design; their grants arrive with the referral, identification, handover and break-glass modules.
+ */
+export const POLICY: Record<Role, RolePolicy> = {
+  CASEWORKER: { read: { OWNER_AGENCY: owning, ASSIGNED: owning }, write: { OWNER_AGENCY: editing, ASSIGNED: editing }, create: true },
+  SUPERVISOR: {
+    read: { OWNER_AGENCY: owning, ASSIGNED: owning },
+    write: { OWNER_AGENCY: [...editing, 'assignedUserId'], ASSIGNED: editing },
+    create: true,
+  },
+  BORDER_GUARD: { read: { HANDOVER: caseHeader }, write: {}, create: false },
+  POLICE_OFFICER: none,
+  LEGAL_AID_OFFICER: none,
+  HEALTH_WORKER: none,
+  STATISTICIAN: none,
+  AUDITOR: none,
+  SYSTEM_ADMIN: none,
+};
+
+/** Agency types that own cases (open and manage them). */
+export const CASE_OWNING_AGENCY_TYPES = ['SOCIAL_AFFAIRS', 'SHELTER'] as const;
+
+/** Every declared field path, for validation of the policy and of audit paths. */
+export const ALL_FIELD_PATHS = new Set<string>([...caseAll, ...personAll]);

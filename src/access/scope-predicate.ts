@@ -1,0 +1,51 @@
+import type { Actor } from '../auth/actor';
+import { AccessReason, POLICY } from './field-registry';
+import { SqlParams } from './sql-params';
+
+export interface ScopeOptions {
+  /** CASE_SCOPE: 'agency' (default) or 'assigned' (caseworkers see only cases assigned to them). */
+  caseScope: 'agency' | 'assigned';
+}
+
+/**
+ * SQL condition, over the case alias `c`, that holds when the actor has `reason` to access the case.
+ * Reasons without a condition yet (their modules are not built) grant nothing.
+ */
+function reasonCondition(reason: AccessReason, actor: Actor, p: SqlParams): string | null {
+  switch (reason) {
+    case 'OWNER_AGENCY':
+      return `c.owner_agency_id = ${p.add(actor.agencyId)}::uuid`;
+    case 'ASSIGNED':
+      return `c.assigned_user_id = ${p.add(actor.userId)}::uuid`;
+    // Declared for the modules that bring them; each will be an EXISTS over its own table, e.g.
+    // REFERRAL: EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id AND r.to_agency_id = $agency AND r.active)
+    case 'REFERRAL':
+    case 'VERIFICATION_TASK':
+    case 'HANDOVER':
+    case 'BREAK_GLASS':
+      return null;
+  }
+}
+
+/** The reasons the actor's role can use at all, after the CASE_SCOPE option. */
+export function reasonsForRole(actor: Actor, options: ScopeOptions): AccessReason[] {
+  const reasons = Object.keys(POLICY[actor.role].read) as AccessReason[];
+  if (options.caseScope === 'assigned' && actor.role === 'CASEWORKER') return reasons.filter((r) => r !== 'OWNER_AGENCY');
+  return reasons;
+}
+
+/**
+ * THE record-scope predicate: one SQL condition used by every case query (reads, lists, counts, searches),
+ * so out-of-scope rows are never fetched. Also returns a select expression naming the reasons that hold for
+ * each row, from which the field registry decides what is returned.
+ */
+export function scopePredicate(actor: Actor, p: SqlParams, options: ScopeOptions): { where: string; reasons: string } {
+  const parts = reasonsForRole(actor, options)
+    .map((reason) => ({ reason, cond: reasonCondition(reason, actor, p) }))
+    .filter((x): x is { reason: AccessReason; cond: string } => x.cond !== null);
+  if (parts.length === 0) return { where: 'FALSE', reasons: `ARRAY[]::text[]` };
+  return {
+    where: `(${parts.map((x) => x.cond).join(' OR ')})`,
+    reasons: `array_remove(ARRAY[${parts.map((x) => `CASE WHEN ${x.cond} THEN '${x.reason}' END`).join(', ')}]::text[], NULL)`,
+  };
+}

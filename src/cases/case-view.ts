@@ -1,0 +1,73 @@
+import type { Role } from '../access/roles';
+import { permittedCaseFields } from '../access/case-ability';
+import { AccessReason, CASE_FIELDS, CaseField, PERSON_COLLECTIONS, PERSON_FIELDS, PersonCollection, PersonField } from '../access/field-registry';
+import { FieldProtection } from '../access/field-protection.service';
+import { mapRecord } from '../access/record-mapper';
+import type { CaseRow, PersonRow } from './cases.repository';
+
+/** What one actor may see of one case: the permitted field paths, split by part. */
+export class CaseView {
+  readonly caseFields: ReadonlySet<CaseField>;
+  readonly personFields: Record<PersonCollection, ReadonlySet<PersonField>>;
+
+  constructor(readonly paths: ReadonlySet<string>) {
+    this.caseFields = new Set([...paths].filter((p) => !p.includes('.')) as CaseField[]);
+    const byCollection = (c: PersonCollection) =>
+      new Set([...paths].filter((p) => p.startsWith(`${c}.`)).map((p) => p.slice(c.length + 1)) as PersonField[]);
+    this.personFields = { victim: byCollection('victim'), accompanyingMinors: byCollection('accompanyingMinors') };
+  }
+
+  static forRead(role: Role, reasons: readonly string[], restrictTo?: ReadonlySet<string>): CaseView {
+    const all = permittedCaseFields(role, 'read', reasons as AccessReason[]);
+    return new CaseView(restrictTo ? new Set([...all].filter((p) => restrictTo.has(p))) : all);
+  }
+
+  get isEmpty(): boolean {
+    return this.paths.size === 0;
+  }
+
+  /** Person kinds whose rows must be fetched for this view. */
+  get personKinds(): Array<PersonRow['kind']> {
+    const kinds: Array<PersonRow['kind']> = [];
+    if (this.personFields.victim.size) kinds.push('VICTIM');
+    if (this.personFields.accompanyingMinors.size) kinds.push('ACCOMPANYING_MINOR');
+    return kinds;
+  }
+}
+
+export const CASE_TABLE = 'cases';
+export const PERSON_TABLE = 'persons';
+
+/**
+ * Renders a case for a view: STAT values from the row, encrypted values decrypted only when permitted.
+ * Returns the body and the field paths actually returned (for the audit event).
+ */
+export function renderCase(
+  protection: FieldProtection,
+  view: CaseView,
+  row: CaseRow,
+  persons: PersonRow[],
+): { body: Record<string, unknown>; fields: string[] } {
+  const wantedCase = [...view.caseFields].filter((f) => CASE_FIELDS[f].encrypted);
+  const caseKey = wantedCase.length && row.key_wrapped ? protection.openKey({ ownerId: row.id, kekVersion: row.key_version!, wrapped: row.key_wrapped }) : null;
+  const decrypted = caseKey ? protection.open(CASE_TABLE, CASE_FIELDS, row.id, caseKey, row, wantedCase) : {};
+  const body = mapRecord(CASE_FIELDS, (f) => view.caseFields.has(f), row, decrypted);
+  const fields = [...view.caseFields] as string[];
+
+  const renderPerson = (collection: PersonCollection, p: PersonRow) => {
+    const visible = view.personFields[collection];
+    const wanted = [...visible].filter((f) => PERSON_FIELDS[f].encrypted);
+    const key = wanted.length ? protection.openKey({ ownerId: p.id, kekVersion: p.key_version, wrapped: p.key_wrapped }) : null;
+    const values = key ? protection.open(PERSON_TABLE, PERSON_FIELDS, p.id, key, p, wanted) : {};
+    return mapRecord(PERSON_FIELDS, (f) => visible.has(f), p, values);
+  };
+
+  for (const collection of PERSON_COLLECTIONS) {
+    if (!view.personFields[collection].size) continue;
+    const kind = collection === 'victim' ? 'VICTIM' : 'ACCOMPANYING_MINOR';
+    const rendered = persons.filter((p) => p.case_id === row.id && p.kind === kind).map((p) => renderPerson(collection, p));
+    body[collection] = collection === 'victim' ? (rendered[0] ?? null) : rendered;
+    fields.push(...[...view.personFields[collection]].map((f) => `${collection}.${f}`));
+  }
+  return { body, fields };
+}

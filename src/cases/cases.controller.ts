@@ -1,0 +1,84 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { caseListSchema, caseResponseSchema } from '../access/openapi-schema';
+import type { Actor } from '../auth/actor';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { ProblemException } from '../common/problem';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { CaseResult, CasesService } from './cases.service';
+import { CreateCaseDto } from './dto/create-case.dto';
+import { ListCasesQuery } from './dto/list-cases.query';
+import { UpdateCaseDto } from './dto/update-case.dto';
+
+const PURPOSE = /^[A-Z0-9_]{1,64}$/;
+const uuidPipe = new ParseUUIDPipe({
+  exceptionFactory: () => ProblemException.validation([{ field: 'id', message: 'id must be a UUID' }]),
+});
+
+function purposeOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!PURPOSE.test(header)) throw ProblemException.validation([{ field: 'X-Access-Purpose', message: 'X-Access-Purpose must be a code [A-Z0-9_]' }]);
+  return header;
+}
+
+function send(res: Response, result: CaseResult) {
+  res.status(result.status).setHeader('ETag', result.etag);
+  res.setHeader('Cache-Control', 'no-store');
+  return result.body;
+}
+
+const purposeHeader = { name: 'X-Access-Purpose', required: false, description: 'Purpose code recorded in the audit trail (default CASE_MANAGEMENT)' };
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService, private readonly idempotency: IdempotencyService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Receive a person: open a case with the victim and accompanying minors' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays return the original resource' })
+  @ApiResponse({ status: 201, schema: caseResponseSchema(), description: 'Created; ETag header for later updates' })
+  @ApiProblems(400, 401, 403, 413, 415, 422, 429)
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateCaseDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.cases.create(actor, dto, this.idempotency.parseKey(key)));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Cases in the caller\'s scope, newest first' })
+  @ApiHeader(purposeHeader)
+  @ApiResponse({ status: 200, schema: caseListSchema() })
+  @ApiProblems(400, 401, 403, 429)
+  async list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', 'no-store');
+    return this.cases.list(actor, query, purposeOf(purpose));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One case, with the fields the caller may see (ETag)' })
+  @ApiHeader(purposeHeader)
+  @ApiResponse({ status: 200, schema: caseResponseSchema() })
+  @ApiProblems(400, 401, 403, 404, 429)
+  async get(@CurrentActor() actor: Actor, @Param('id', uuidPipe) id: string, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.cases.get(actor, id, purposeOf(purpose)));
+  }
+
+  @Patch(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Update case and victim fields (requires If-Match with the current ETag)' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'ETag from the last read' })
+  @ApiResponse({ status: 200, schema: caseResponseSchema() })
+  @ApiProblems(400, 401, 403, 404, 412, 422, 428, 429)
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe) id: string,
+    @Body() dto: UpdateCaseDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('x-access-purpose') purpose: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return send(res, await this.cases.update(actor, id, ifMatch, dto, purposeOf(purpose)));
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { WrappedKey } from '../access/field-protection.service';
+import { SqlParams } from '../access/sql-params';
+
+/** A case row as selected, with the reasons of access that hold for the actor and the case's wrapped key. */
+export interface CaseRow extends Record<string, unknown> {
+  id: string;
+  version: number;
+  reasons: string[];
+  owner_agency_id: string;
+  key_version: number | null;
+  key_wrapped: Buffer | null;
+}
+
+export interface PersonRow extends Record<string, unknown> {
+  id: string;
+  case_id: string;
+  kind: 'VICTIM' | 'ACCOMPANYING_MINOR';
+  key_version: number;
+  key_wrapped: Buffer;
+}
+
+export type ScopeSql = (p: SqlParams) => { where: string; reasons: string };
+
+const PERSON_COLUMNS = `p.*, k.kek_version AS key_version, k.wrapped AS key_wrapped`;
+
+/** The SQL of the case aggregate. Every read takes the caller's scope predicate; nothing reads around it. */
+@Injectable()
+export class CasesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async findInScope(id: string, scope: ScopeSql, tx?: EntityManager): Promise<CaseRow | null> {
+    const p = new SqlParams();
+    const s = scope(p);
+    const rows: CaseRow[] = await (tx ?? this.db).query(
+      `SELECT c.*, ${s.reasons} AS reasons, k.kek_version AS key_version, k.wrapped AS key_wrapped
+         FROM cases c LEFT JOIN data_keys k ON k.owner_id = c.id
+        WHERE c.id = ${p.add(id)} AND ${s.where}`,
+      p.values,
+    );
+    return rows[0] ?? null;
+  }
+
+  async personsOf(caseIds: string[], kinds: Array<PersonRow['kind']>, tx?: EntityManager): Promise<PersonRow[]> {
+    if (caseIds.length === 0 || kinds.length === 0) return [];
+    return (tx ?? this.db).query(
+      `SELECT ${PERSON_COLUMNS} FROM persons p JOIN data_keys k ON k.owner_id = p.id
+        WHERE p.case_id = ANY($1::uuid[]) AND p.kind = ANY($2::text[])
+        ORDER BY p.case_id, p.kind DESC, p.ordinal`,
+      [caseIds, kinds],
+    );
+  }
+
+  /** Keyset page (newest first: ids are UUIDv7) of the cases in scope. */
+  async listInScope(scope: ScopeSql, opts: { limit: number; before?: string; stage?: string }): Promise<CaseRow[]> {
+    const p = new SqlParams();
+    const s = scope(p);
+    const filters = [s.where];
+    if (opts.before) filters.push(`c.id < ${p.add(opts.before)}::uuid`);
+    if (opts.stage) filters.push(`c.stage = ${p.add(opts.stage)}`);
+    return this.db.query(
+      `SELECT c.id, c.case_number, c.stage, c.channel, c.received_at, c.province_code, c.commune_code, c.owner_agency_id,
+              c.assigned_user_id, c.exploitation_forms, c.destination_country, c.created_at, c.updated_at, c.version,
+              ${s.reasons} AS reasons, NULL::integer AS key_version, NULL::bytea AS key_wrapped
+         FROM cases c
+        WHERE ${filters.join(' AND ')}
+        ORDER BY c.id DESC
+        LIMIT ${p.add(opts.limit)}`,
+      p.values,
+    );
+  }
+
+  async nextCaseNumber(tx: EntityManager, provinceCode: string, year: number): Promise<string> {
+    const rows: Array<{ last_value: number }> = await tx.query(
+      `INSERT INTO case_counters (province_code, year, last_value) VALUES ($1, $2, 1)
+       ON CONFLICT (province_code, year) DO UPDATE SET last_value = case_counters.last_value + 1
+       RETURNING last_value`,
+      [provinceCode, year],
+    );
+    return `${provinceCode}-${year}-${String(rows[0].last_value).padStart(6, '0')}`;
+  }
+
+  async insertKeys(tx: EntityManager, keys: Array<WrappedKey & { ownerType: 'case' | 'person' }>): Promise<void> {
+    const p = new SqlParams();
+    const values = keys.map((k) => `(${p.add(k.ownerId)}, ${p.add(k.ownerType)}, ${p.add(k.kekVersion)}, ${p.add(k.wrapped)})`);
+    await tx.query(`INSERT INTO data_keys (owner_id, owner_type, kek_version, wrapped) VALUES ${values.join(', ')}`, p.values);
+  }
+
+  async insertRow(tx: EntityManager, table: 'cases' | 'persons', row: Record<string, unknown>): Promise<void> {
+    const p = new SqlParams();
+    const cols = Object.keys(row);
+    await tx.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => p.add(row[c])).join(', ')})`, p.values);
+  }
+
+  async insertBlindIndexes(tx: EntityManager, rows: Array<{ personId: string; caseId: string; kind: string; value: number }>): Promise<void> {
+    if (rows.length === 0) return;
+    const p = new SqlParams();
+    const values = rows.map((r) => `(${p.add(r.personId)}, ${p.add(r.caseId)}, ${p.add(r.kind)}, ${p.add(r.value)})`);
+    await tx.query(`INSERT INTO person_blind_indexes (person_id, case_id, kind, value) VALUES ${values.join(', ')}`, p.values);
+  }
+
+  async replaceBlindIndexes(tx: EntityManager, personId: string, caseId: string, rows: Array<{ kind: string; value: number }>): Promise<void> {
+    await tx.query('DELETE FROM person_blind_indexes WHERE person_id = $1', [personId]);
+    await this.insertBlindIndexes(tx, rows.map((r) => ({ ...r, personId, caseId })));
+  }
+
+  /** Optimistic update: applies only if the version still matches; returns the new version or null. */
+  async updateCase(tx: EntityManager, id: string, expectedVersion: number, columns: Record<string, unknown>): Promise<number | null> {
+    const p = new SqlParams();
+    const sets = Object.entries(columns).map(([col, v]) => `${col} = ${p.add(v)}`);
+    sets.push('version = version + 1', 'updated_at = now()');
+    const rows: Array<{ version: number }> = await tx.query(
+      `UPDATE cases SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND version = ${p.add(expectedVersion)} RETURNING version`,
+      p.values,
+    );
+    // TypeORM returns [rows, count] for UPDATE … RETURNING on postgres
+    const list = Array.isArray(rows[0]) ? (rows[0] as unknown as Array<{ version: number }>) : rows;
+    return list[0]?.version ?? null;
+  }
+
+  async updatePerson(tx: EntityManager, id: string, columns: Record<string, unknown>): Promise<void> {
+    if (Object.keys(columns).length === 0) return;
+    const p = new SqlParams();
+    const sets = Object.entries(columns).map(([col, v]) => `${col} = ${p.add(v)}`);
+    await tx.query(`UPDATE persons SET ${sets.join(', ')}, updated_at = now() WHERE id = ${p.add(id)}`, p.values);
+  }
+
+  async agencyType(agencyId: string): Promise<string | null> {
+    const rows: Array<{ type: string }> = await this.db.query('SELECT type FROM agencies WHERE id = $1', [agencyId]);
+    return rows[0]?.type ?? null;
+  }
+
+  async isAssignableUser(userId: string, agencyId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM users WHERE id = $1 AND agency_id = $2 AND active AND role IN ('CASEWORKER', 'SUPERVISOR')`,
+      [userId, agencyId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { LOCATIONS, MINOR_RELATIONS, SEXES } from '../case-enums';
+
+/** Printable text: no control characters, no bidirectional overrides or zero-width joiners that spoof names. */
+export const SAFE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$/;
+/** Multi-line free text: as SAFE_LINE but newlines and tabs allowed. */
+export const SAFE_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$/;
+const SAFE_MSG = { message: '$property contains control or invisible formatting characters' };
+const THIS_YEAR = new Date().getUTCFullYear();
+
+/** Identity and circumstances of one person. Every field but the STAT ones is encrypted at rest. */
+export class PersonInputDto {
+  @ApiProperty({ maxLength: 200, description: 'Family name first, with or without diacritics. PERSONAL, encrypted.' })
+  @IsString() @MinLength(1) @MaxLength(200) @Matches(SAFE_LINE, SAFE_MSG)
+  fullName: string;
+
+  @ApiPropertyOptional({ format: 'date', example: '2001-04-30', description: 'PERSONAL, encrypted.' })
+  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' })
+  dateOfBirth?: string;
+
+  @ApiPropertyOptional({ minimum: 1900, maximum: THIS_YEAR, description: 'When only the year is known. PERSONAL, encrypted.' })
+  @IsOptional() @IsInt() @Min(1900) @Max(THIS_YEAR)
+  birthYear?: number;
+
+  @ApiProperty({ enum: SEXES })
+  @IsIn(SEXES)
+  sex: (typeof SEXES)[number];
+
+  @ApiProperty({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2; XX = stateless/unknown', example: 'VN' })
+  @Matches(/^[A-Z]{2}$/, { message: '$property must be an ISO 3166-1 alpha-2 code' })
+  nationality: string;
+
+  @ApiPropertyOptional({ enum: LOCATIONS })
+  @IsOptional() @IsIn(LOCATIONS)
+  location?: (typeof LOCATIONS)[number];
+
+  @ApiPropertyOptional({ maxLength: 32, pattern: '^[A-Za-z0-9-]{3,32}$', description: 'ID card / passport number. PERSONAL, encrypted, blind-indexed.' })
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9-]{3,32}$/, { message: '$property must be 3-32 letters, digits or dashes' })
+  idNumber?: string;
+
+  @ApiPropertyOptional({ maxLength: 20, pattern: '^\\+?[0-9 ().-]{6,20}$', description: 'PERSONAL, encrypted, blind-indexed.' })
+  @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{6,20}$/, { message: '$property must be a phone number' })
+  phone?: string;
+
+  @ApiPropertyOptional({ maxLength: 300, description: 'PERSONAL, encrypted.' })
+  @IsOptional() @IsString() @MaxLength(300) @Matches(SAFE_LINE, SAFE_MSG)
+  address?: string;
+
+  @ApiPropertyOptional({ maxLength: 64, description: 'SENSITIVE, encrypted.' })
+  @IsOptional() @IsString() @MaxLength(64) @Matches(SAFE_LINE, SAFE_MSG)
+  ethnicity?: string;
+
+  @ApiPropertyOptional({ maxLength: 10000, description: 'What happened, in the person\'s words. SENSITIVE, encrypted.' })
+  @IsOptional() @IsString() @MaxLength(10000) @Matches(SAFE_TEXT, SAFE_MSG)
+  narrative?: string;
+}
+
+export class AccompanyingMinorInputDto extends PersonInputDto {
+  @ApiPropertyOptional({ enum: MINOR_RELATIONS, description: 'Relation to the victim' })
+  @IsOptional() @IsIn(MINOR_RELATIONS)
+  relation?: (typeof MINOR_RELATIONS)[number];
+}

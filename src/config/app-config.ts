@@ -1,0 +1,137 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+
+/** Names of variables whose values are secrets: never printed, not even in validation errors. */
+export const SENSITIVE_VARIABLES = new Set([
+  'DATABASE_URL',
+  'TEST_DATABASE_URL',
+  'MASTER_KEYS',
+  'BLIND_INDEX_KEY',
+  'AUDIT_HMAC_KEY',
+  'TOKEN_SIGNING_KEY',
+]);
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+
+/**
+ * The whole runtime configuration, read once from the environment and validated at boot.
+ * Property names are the environment variable names so errors can name them directly.
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  /** External PostgreSQL. Unset (outside production) → embedded PostgreSQL in DATA_DIR/pg. */
+  @IsOptional() @IsString()
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR = './.data';
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  /** Key file (JSON). Alternatively MASTER_KEYS + BLIND_INDEX_KEY + AUDIT_HMAC_KEY + TOKEN_SIGNING_KEY. */
+  @IsOptional() @IsString()
+  KEY_FILE?: string;
+
+  @IsOptional() @IsString()
+  MASTER_KEYS?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  MASTER_KEY_CURRENT?: number;
+
+  @IsOptional() @IsString()
+  BLIND_INDEX_KEY?: string;
+
+  @IsOptional() @IsString()
+  AUDIT_HMAC_KEY?: string;
+
+  @IsOptional() @IsString()
+  TOKEN_SIGNING_KEY?: string;
+
+  @Transform(toInt) @IsInt() @Min(8) @Max(31)
+  BLIND_INDEX_BITS = 16;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(3600)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Transform(toInt) @IsInt() @Min(300) @Max(90 * 24 * 3600)
+  REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
+
+  /** agency: every caseworker of the owning agency sees its cases; assigned: only cases assigned to them. */
+  @IsIn(['agency', 'assigned'])
+  CASE_SCOPE: 'agency' | 'assigned' = 'agency';
+
+  /** Where signed audit checkpoints are appended (outside the database). '-' = standard error. */
+  @IsString()
+  AUDIT_CHECKPOINT_PATH = './.data/audit-checkpoints.log';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  AUDIT_CHECKPOINT_EVERY = 1000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(8)
+  ARGON2_MAX_CONCURRENCY = 1;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  THROTTLE_LIMIT = 600;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  THROTTLE_TTL_MS = 60000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY = false;
+
+  /** Seed demo agencies/users on first start (never in production). */
+  @Transform(toBool) @IsBoolean()
+  SEED_DEMO = true;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE = 20;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; errors name the variable and the rule, never the value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const input: Record<string, unknown> = {};
+  for (const key of known) if (env[key] !== undefined) input[key] = env[key];
+  const config = plainToInstance(AppConfig, input);
+  const errors = validateSync(config, { whitelist: true });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.keys(e.constraints ?? {}).join(', ') || 'invalid'}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (config.isProduction) {
+    const missing: string[] = [];
+    if (!config.DATABASE_URL) missing.push('DATABASE_URL');
+    if (!config.KEY_FILE && !config.MASTER_KEYS) missing.push('KEY_FILE or MASTER_KEYS');
+    if (missing.length) throw new ConfigError(`Production requires: ${missing.join(', ')}`);
+  }
+  return config;
+}
+
+/** Printable view of the configuration with secrets masked. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    out[key] = SENSITIVE_VARIABLES.has(key) && value !== undefined ? '***' : value;
+  }
+  return out;
+}
