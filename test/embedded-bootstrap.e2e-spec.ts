@@ -90,7 +90,7 @@ describe('npm start bootstrap (embedded PostgreSQL)', () => {
     expect(await health(port)).toBe(200);
     expect(running.output()).toMatch(/WARNING: generated a DEVELOPMENT key file/);
     expect(running.output()).toMatch(/demo\.caseworker/);
-    const docs = await (await fetch(`http://127.0.0.1:${port}/docs-json`)).json();
+    const docs = (await (await fetch(`http://127.0.0.1:${port}/docs-json`)).json()) as { paths: Record<string, unknown> };
     expect(docs.paths['/api/v1/cases']).toBeDefined();
     expect(readFileSync(path.join(dataDir, 'keys.json'), 'utf8')).toContain('vcm-keys-v1');
   }, 120000);

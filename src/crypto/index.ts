@@ -1,0 +1,5 @@
+export * from './blind-index';
+export * from './data-keys';
+export * from './field-cipher';
+export * from './key-material';
+export * from './keyring.service';
