@@ -32,18 +32,18 @@ export class CasesCore1764000010000 implements MigrationInterface {
       CREATE TABLE cases (
         id                  uuid        PRIMARY KEY,
         case_number         text        NOT NULL UNIQUE,
-        owner_agency_id     uuid        NOT NULL,
+        owner_agency_id     uuid        NOT NULL REFERENCES agencies(id),
         province_code       varchar(2)     NOT NULL,
         commune_code        varchar(5),
         channel             text        NOT NULL CHECK (channel IN ('HOTLINE_111','SELF_REPORT','FAMILY_COMMUNITY','RESCUE','FOREIGN_HANDOVER','CONSULAR_RETURN','AGENCY_REFERRAL')),
         received_at         timestamptz NOT NULL,
         stage               text        NOT NULL DEFAULT 'RECEIVED',
-        assigned_user_id    uuid,
+        assigned_user_id    uuid        REFERENCES users(id),
         exploitation_forms  text[]      NOT NULL DEFAULT '{}',
         destination_country varchar(2),
         summary_enc         bytea,
         version             integer     NOT NULL DEFAULT 1,
-        created_by          uuid        NOT NULL,
+        created_by          uuid        NOT NULL REFERENCES users(id),
         created_at          timestamptz NOT NULL DEFAULT now(),
         updated_at          timestamptz NOT NULL DEFAULT now()
       )`);

@@ -6,10 +6,16 @@ import { AppConfig } from './config/app-config';
 import { Keyring } from './crypto';
 import { dataSourceOptions } from './database/data-source-options';
 import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { AgenciesModule } from './agencies/agencies.module';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
+import { RolesGuard } from './auth/roles.decorator';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { loggerModule } from './logging/logger.module';
+import { UsersModule } from './users/users.module';
 import { Runtime } from './runtime';
 
 /** Makes the prepared runtime (config, keyring) injectable everywhere. */
@@ -41,11 +47,20 @@ export class AppModule {
         // Per-replica request throttling (a DoS guard); login lockout state lives in PostgreSQL.
         ThrottlerModule.forRoot([{ ttl: config.THROTTLE_TTL_MS, limit: config.THROTTLE_LIMIT }]),
         HealthModule,
+        AuditModule,
         AccessModule,
         IdempotencyModule,
         CasesModule,
+        AuthModule,
+        AgenciesModule,
+        UsersModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+      providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        // Order matters: authenticate (sets req.actor), then check route roles.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+      ],
     };
   }
 }

@@ -79,10 +79,15 @@ export class FieldProtection {
   }
 
   /** Blind indexes of a person's searchable values (kinds without a value are skipped). */
-  personIndexes(p: { fullName?: string | null; birthYear?: number | null; idNumber?: string | null; phone?: string | null }): Array<{
-    kind: BlindIndexKind;
-    value: number;
-  }> {
-    return blindIndexesForPerson(this.keyring.blindIndexKey, p, this.config.BLIND_INDEX_BITS);
+  personIndexes(p: {
+    fullName?: string | null;
+    dateOfBirth?: string | null;
+    birthYear?: number | null;
+    idNumber?: string | null;
+    phone?: string | null;
+  }): Array<{ kind: BlindIndexKind; value: number }> {
+    // A full date of birth also yields the birth year, so "name + year" matches either way of recording it.
+    const birthYear = p.birthYear ?? (p.dateOfBirth ? Number(p.dateOfBirth.slice(0, 4)) : null);
+    return blindIndexesForPerson(this.keyring.blindIndexKey, { ...p, birthYear }, this.config.BLIND_INDEX_BITS);
   }
 }

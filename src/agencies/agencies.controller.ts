@@ -1,17 +1,13 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { ProblemException } from '../common/problem';
 import { AgenciesService } from './agencies.service';
 import { AgencyListResponse, AgencyResponse, CreateAgencyDto } from './dto/agency.dto';
 import { PageQuery } from './pagination';
-
-export const uuidParam = new ParseUUIDPipe({
-  exceptionFactory: () => ProblemException.validation([{ field: 'id', message: 'id must be a UUID' }]),
-});
+import { uuidParam } from './uuid-param';
 
 /** Agency administration: SYSTEM_ADMIN only (the directory is not yet exposed to other roles). */
 @ApiTags('agencies')

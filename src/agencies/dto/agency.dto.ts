@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { AGENCY_TYPES, AgencyType } from '../agency-types';
+import { AGENCY_TYPES } from '../agency-types';
+import type { AgencyType } from '../agency-types';
 import { PROVINCE_CODES } from '../provinces';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

@@ -1,0 +1,74 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import type { Role } from '../access/roles';
+import type { AgencyType } from '../agencies/agency-types';
+import { ProblemException } from '../common/problem';
+import type { Actor } from './actor';
+import { ALLOW_PASSWORD_CHANGE_PENDING, IS_PUBLIC } from './public.decorator';
+import { TokenService } from './tokens';
+
+interface ActorRow {
+  username: string;
+  role: Role;
+  agency_id: string;
+  active: boolean;
+  token_version: number;
+  must_change_password: boolean;
+  agency_type: AgencyType;
+  province_code: string;
+  revoked: boolean;
+}
+
+// One round trip per request: the user's current state, its agency and the session.
+const ACTOR_SQL = `
+  SELECT u.username, u.role, u.agency_id, u.active, u.token_version, u.must_change_password,
+         a.type AS agency_type, a.province_code, (s.revoked_at IS NOT NULL) AS revoked
+    FROM users u
+    JOIN agencies a ON a.id = u.agency_id
+    JOIN auth_sessions s ON s.id = $2 AND s.user_id = u.id
+   WHERE u.id = $1`;
+
+const invalidToken = () => ProblemException.unauthorized('invalid-token', 'The access token is missing, invalid, expired or revoked.');
+
+/**
+ * Global guard: every route needs a valid access token unless marked @Public(). The token is checked against
+ * the database on every request, so deactivation, logout and password resets take effect at once.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly db: DataSource,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; id?: string; actor?: Actor }>();
+
+    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(req.headers.authorization ?? '');
+    const claims = match ? this.tokens.verifyAccess(match[1]) : null;
+    if (!claims) throw invalidToken();
+
+    const rows: ActorRow[] = await this.db.query(ACTOR_SQL, [claims.sub, claims.sid]);
+    const row = rows[0];
+    if (!row || !row.active || row.revoked || row.token_version !== claims.tv) throw invalidToken();
+
+    if (row.must_change_password && !this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING, targets)) {
+      throw ProblemException.forbidden('password-change-required', 'Change your one-time password first (POST /api/v1/auth/password).');
+    }
+    req.actor = {
+      userId: claims.sub,
+      username: row.username,
+      role: row.role,
+      agencyId: row.agency_id,
+      agencyType: row.agency_type,
+      provinceCode: row.province_code,
+      sessionId: claims.sid,
+      requestId: String(req.id ?? ''),
+    };
+    return true;
+  }
+}

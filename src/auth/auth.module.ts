@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
+import { PasswordHasher } from './password-hasher';
+import { SessionsService } from './sessions.service';
+import { TokenService } from './tokens';
+
+/** Login, tokens, sessions. The guards are registered globally (APP_GUARD) in AppModule. */
+@Module({
+  controllers: [AuthController],
+  providers: [AuthService, AuthGuard, LoginThrottle, PasswordHasher, SessionsService, TokenService],
+  exports: [AuthGuard, PasswordHasher, SessionsService, TokenService],
+})
+export class AuthModule {}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ProblemException } from '../common/problem';
+import { UserEntity } from '../users/user.entity';
+import type { Actor } from './actor';
+import { ChangePasswordDto, LoginDto, TokenResponse } from './dto/auth.dto';
+import { LoginThrottle } from './login-throttle';
+import { PasswordHasher } from './password-hasher';
+import { SessionsService } from './sessions.service';
+import { TokenService } from './tokens';
+
+const invalidCredentials = () => ProblemException.unauthorized('invalid-credentials', 'The username or password is incorrect.');
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  /**
+   * Unknown user, deactivated user and wrong password give the same answer after the same work (a verify
+   * against a dummy hash for unknown users). Lockout is checked before any hashing, again inside the hashing
+   * slot (so a burst of parallel guesses sees the failures before it), and keyed on account + address.
+   */
+  async login(dto: LoginDto, clientAddress: string): Promise<TokenResponse> {
+    const username = dto.username.toLowerCase();
+    const keys = this.throttle.keys(username, clientAddress);
+    await this.throttle.assertNotLocked(keys);
+    const user = await this.db.getRepository(UserEntity).findOneBy({ username });
+    const ok = await this.hasher.withSlot(async (slot) => {
+      await this.throttle.assertNotLocked(keys);
+      const verified = await slot.verify(user?.passwordHash ?? null, dto.password);
+      const accepted = verified && !!user?.active;
+      if (!accepted) await this.throttle.recordFailure(keys);
+      return accepted;
+    });
+    if (!ok || !user) {
+      // TODO(audit): LOGIN_FAILED (no username or address in the event: user id only when the account exists).
+      throw invalidCredentials();
+    }
+    await this.throttle.recordSuccess(keys);
+    const session = await this.sessions.open(user.id);
+    // TODO(audit): LOGIN_SUCCEEDED (user id, agency id, session id).
+    return this.issue(user, session.sessionId, session.refreshToken);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenResponse> {
+    const rotated = await this.sessions.rotate(refreshToken);
+    return this.issue(rotated.user, rotated.sessionId, rotated.refreshToken);
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    await this.sessions.revoke(actor.sessionId, 'LOGOUT');
+  }
+
+  /**
+   * Replaces the password (clearing a one-time password) and revokes the user's other sessions; the
+   * calling session stays valid. A wrong current password counts as a failed login for lockout.
+   */
+  async changePassword(actor: Actor, dto: ChangePasswordDto, clientAddress: string): Promise<void> {
+    const user = await this.db.getRepository(UserEntity).findOneBy({ id: actor.userId });
+    if (!user) throw ProblemException.unauthorized('invalid-token');
+    const keys = this.throttle.keys(user.username, clientAddress);
+    await this.throttle.assertNotLocked(keys);
+    const verified = await this.hasher.withSlot(async (slot) => {
+      const ok = await slot.verify(user.passwordHash, dto.currentPassword);
+      if (!ok) await this.throttle.recordFailure(keys);
+      return ok;
+    });
+    if (!verified) {
+      throw ProblemException.unprocessable('invalid-current-password', 'The current password is incorrect.', {
+        errors: [{ field: 'currentPassword', message: 'currentPassword is incorrect' }],
+      });
+    }
+    if (dto.newPassword === dto.currentPassword) {
+      throw ProblemException.unprocessable('password-not-changed', 'The new password must differ from the current one.', {
+        errors: [{ field: 'newPassword', message: 'newPassword must differ from currentPassword' }],
+      });
+    }
+    const passwordHash = await this.hasher.hash(dto.newPassword);
+    await this.db.transaction(async (tx) => {
+      await tx.update(UserEntity, { id: user.id }, { passwordHash, mustChangePassword: false, passwordChangedAt: new Date(), updatedAt: new Date() });
+      await this.sessions.revokeAllOfUser(tx, user.id, 'PASSWORD_CHANGED', actor.sessionId);
+    });
+    // TODO(audit): PASSWORD_CHANGED (user id, session id).
+  }
+
+  private issue(user: UserEntity, sessionId: string, refreshToken: string): TokenResponse {
+    return {
+      accessToken: this.tokens.signAccess({ sub: user.id, sid: sessionId, tv: user.tokenVersion }),
+      refreshToken,
+      expiresIn: this.tokens.accessTtlSeconds,
+      mustChangePassword: user.mustChangePassword,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import * as argon2 from 'argon2';
+import { AppConfig } from '../config/app-config';
+import { Semaphore } from './semaphore';
+
+/** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane (≈ 25 ms on the reference machine). */
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 128;
+
+// No 0/O, 1/l/I: one-time passwords are read aloud and typed from paper.
+const OTP_ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** 4 groups of 5 characters (≈ 114 bits), e.g. `k7qmx-4rt9p-wzh3n-cAB2d`. */
+export function generateOneTimePassword(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    let s = '';
+    for (let i = 0; i < 5; i++) s += OTP_ALPHABET[randomInt(OTP_ALPHABET.length)];
+    groups.push(s);
+  }
+  return groups.join('-');
+}
+
+/** Hashing primitives usable only while holding a slot (see `PasswordHasher.withSlot`). */
+export interface HashingSlot {
+  hash(password: string): Promise<string>;
+  /** False for a malformed hash too. `null` verifies against a dummy hash so unknown users cost the same. */
+  verify(hash: string | null, password: string): Promise<boolean>;
+}
+
+/** argon2id with a cap on concurrent hashes (ARGON2_MAX_CONCURRENCY). */
+@Injectable()
+export class PasswordHasher implements OnModuleInit {
+  private readonly slots: Semaphore;
+  private dummyHash?: Promise<string>;
+
+  constructor(config: AppConfig) {
+    this.slots = new Semaphore(config.ARGON2_MAX_CONCURRENCY);
+  }
+
+  /** Prepares the dummy hash at boot so even the first unknown-user login costs one hash, like the others. */
+  onModuleInit(): void {
+    this.dummyHash ??= this.makeDummy();
+  }
+
+  private makeDummy(): Promise<string> {
+    return argon2.hash(randomBytes(24).toString('base64'), ARGON2_OPTIONS);
+  }
+
+  /** Runs `fn` holding one hashing slot, so checks done inside it see the results of earlier attempts. */
+  withSlot<T>(fn: (slot: HashingSlot) => Promise<T>): Promise<T> {
+    return this.slots.run(() => fn(this.slot));
+  }
+
+  hash(password: string): Promise<string> {
+    return this.withSlot((s) => s.hash(password));
+  }
+
+  private readonly slot: HashingSlot = {
+    hash: (password) => argon2.hash(password, ARGON2_OPTIONS),
+    verify: async (hash, password) => {
+      // Made once, lazily, with the same parameters: verifying against it costs what a real verify costs.
+      this.dummyHash ??= this.makeDummy();
+      const target = hash ?? (await this.dummyHash);
+      try {
+        const ok = await argon2.verify(target, password);
+        return ok && hash !== null;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

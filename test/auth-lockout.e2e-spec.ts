@@ -1,0 +1,107 @@
+import { createTestApp, TestApp } from './support/app';
+import { createAgency, createUserAndLogin, TestUser } from './support/identity';
+
+/**
+ * Lockout and back-off keyed on (account, client address) and on the address alone. TRUST_PROXY is on so
+ * each test can speak from its own client address through X-Forwarded-For.
+ */
+describe('auth: lockout and throttling', () => {
+  let t: TestApp;
+  let agencyId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ TRUST_PROXY: 'true' });
+    agencyId = (await createAgency(t, { type: 'BORDER_GUARD' })).id;
+  });
+  afterAll(() => t?.close());
+
+  const login = (from: string, username: string, password: string) =>
+    t.http().post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ username, password });
+  const user = () => createUserAndLogin(t, { role: 'BORDER_GUARD', agencyId });
+  const expireLocks = () => t.sql(`UPDATE login_throttle SET locked_until = now() - interval '1 second' WHERE locked_until IS NOT NULL`);
+
+  async function expectLocked(from: string, u: TestUser, password = u.password): Promise<number> {
+    const res = await login(from, u.username, password).expect(429);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.type).toMatch(/\/too-many-attempts$/);
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    return retryAfter;
+  }
+
+  it('locks the (account, address) pair after 5 failures — even for the right password — not the owner elsewhere', async () => {
+    const owner = await user();
+    for (let i = 0; i < 5; i++) await login('198.51.100.1', owner.username, `wrong-password-${i}`).expect(401);
+    await expectLocked('198.51.100.1', owner);
+    // The stranger did not lock out the border post's own computer.
+    await login('203.0.113.50', owner.username, owner.password).expect(200);
+  });
+
+  it('backs off exponentially: 1 s, 2 s, 4 s … after each further failure', async () => {
+    const owner = await user();
+    const from = '198.51.100.2';
+    for (let i = 0; i < 5; i++) await login(from, owner.username, 'wrong-password-x').expect(401);
+    expect(await expectLocked(from, owner)).toBeLessThanOrEqual(1);
+    await expireLocks();
+    await login(from, owner.username, 'wrong-password-x').expect(401);
+    expect(await expectLocked(from, owner)).toBe(2);
+    await expireLocks();
+    await login(from, owner.username, 'wrong-password-x').expect(401);
+    expect(await expectLocked(from, owner)).toBe(4);
+    // While locked, attempts are refused without being counted or checked.
+    const [row] = await t.sql(`SELECT failures FROM login_throttle WHERE scope = 'ACCOUNT_ADDRESS' ORDER BY last_failure_at DESC LIMIT 1`);
+    expect(row.failures).toBe(7);
+  });
+
+  it('a successful login resets the pair counter', async () => {
+    const owner = await user();
+    const from = '198.51.100.3';
+    for (let i = 0; i < 4; i++) await login(from, owner.username, 'wrong-password-y').expect(401);
+    await login(from, owner.username, owner.password).expect(200);
+    for (let i = 0; i < 4; i++) await login(from, owner.username, 'wrong-password-y').expect(401);
+    await login(from, owner.username, owner.password).expect(200);
+  });
+
+  it('locks unknown accounts exactly like real ones (no enumeration through lockout)', async () => {
+    const from = '198.51.100.4';
+    for (let i = 0; i < 5; i++) await login(from, 'no.such.user', 'wrong-password-z').expect(401);
+    const res = await login(from, 'no.such.user', 'wrong-password-z').expect(429);
+    expect(res.body.type).toMatch(/\/too-many-attempts$/);
+  });
+
+  it('backs off an address that fails 30 times across accounts (password spraying), not other addresses', async () => {
+    const owner = await user();
+    const from = '198.51.100.5';
+    for (let i = 0; i < 30; i++) await login(from, `spray.target.${i}`, 'Summer2026!!').expect(401);
+    await expectLocked(from, owner);
+    await login('203.0.113.51', owner.username, owner.password).expect(200);
+  });
+
+  it('stores only keyed hashes: no usernames or addresses at rest', async () => {
+    const rows = await t.sql(`SELECT key_hash, scope FROM login_throttle`);
+    expect(rows.length).toBeGreaterThan(0);
+    const dump = rows.map((r) => `${r.key_hash.toString('hex')} ${r.key_hash.toString('latin1')} ${r.scope}`).join('\n');
+    for (const needle of ['198.51.100', 'no.such.user', 'spray.target']) {
+      expect(dump).not.toContain(needle);
+      expect(dump).not.toContain(Buffer.from(needle).toString('hex'));
+    }
+  });
+
+  it('spends comparable time on an unknown user and on a wrong password (dummy hash)', async () => {
+    const owner = await user();
+    const time = async (username: string, from: string) => {
+      const start = process.hrtime.bigint();
+      await login(from, username, 'wrong-password-timing').expect(401);
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[1];
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      known.push(await time(owner.username, '198.51.100.6'));
+      unknown.push(await time('never.existed', '198.51.100.7'));
+    }
+    // Without the dummy verify an unknown user answers ~10× faster (no argon2 at all).
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
+  });
+});
