@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
 
 /** Names of variables whose values are secrets: never printed, not even in validation errors. */
 export const SENSITIVE_VARIABLES = new Set([
@@ -109,7 +109,9 @@ export class ConfigError extends Error {}
 
 /** Validates the environment; errors name the variable and the rule, never the value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new AppConfig());
+  // Every decorated variable, including optional ones without a default (DATABASE_URL, KEY_FILE, ...),
+  // which are not own properties of `new AppConfig()`.
+  const known = new Set(getMetadataStorage().getTargetValidationMetadatas(AppConfig, '', true, false).map((m) => m.propertyName));
   const input: Record<string, unknown> = {};
   for (const key of known) if (env[key] !== undefined) input[key] = env[key];
   const config = plainToInstance(AppConfig, input);

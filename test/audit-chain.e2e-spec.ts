@@ -1,0 +1,292 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { AuditService } from '../src/audit';
+import { createTestApp, TestApp } from './support/app';
+import { receptionPayload } from './support/case-fixtures';
+import { bearer, createAgency, createUserAndLogin, TestUser } from './support/identity';
+
+/** A case-owning caseworker and an auditor in a fresh app/database. */
+async function world(): Promise<{ t: TestApp; cw: TestUser; auditor: TestUser }> {
+  const t = await createTestApp();
+  const sa = (await createAgency(t, { type: 'SOCIAL_AFFAIRS' })).id;
+  const cw = await createUserAndLogin(t, { role: 'CASEWORKER', agencyId: sa });
+  const auditor = await createUserAndLogin(t, { role: 'AUDITOR', agencyId: (await createAgency(t, { type: 'STEERING_COMMITTEE' })).id });
+  return { t, cw, auditor };
+}
+
+const caseEvents = (t: TestApp) =>
+  t.sql<{ seq: string; action: string; resource_id: string | null; resource_ids: string[] | null; fields: string[]; actor_user_id: string; canonical: string }>(
+    `SELECT seq, action, resource_id, resource_ids, fields, actor_user_id, canonical FROM audit_events WHERE resource_type = 'case' ORDER BY seq`,
+  );
+
+describe('audit: every case read and write appends exactly one event with the field paths', () => {
+  let w: Awaited<ReturnType<typeof world>>;
+  beforeAll(async () => (w = await world()));
+  afterAll(() => w?.t.close());
+
+  it('create, read, list and update → one event each, naming ids and field paths, never a value', async () => {
+    const { t, cw } = w;
+    const body = receptionPayload(700);
+    const created = await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(body).expect(201);
+    const id = created.body.id;
+    let events = await caseEvents(t);
+    expect(events.map((e) => e.action)).toEqual(['case.create']);
+    expect(events[0].resource_id).toBe(id);
+    expect(events[0].fields).toEqual(expect.arrayContaining(['victim.fullName', 'victim.idNumber', 'accompanyingMinors.fullName', 'summary']));
+
+    await t.http().get(`/api/v1/cases/${id}`).set(bearer(cw.token)).set('X-Access-Purpose', 'NEEDS_ASSESSMENT').expect(200);
+    events = await caseEvents(t);
+    expect(events.map((e) => e.action)).toEqual(['case.create', 'case.read']);
+    expect(events[1].fields).toEqual(expect.arrayContaining(['victim.fullName', 'victim.narrative', 'accompanyingMinors.fullName', 'caseNumber']));
+    expect(events[1].canonical).toContain('NEEDS_ASSESSMENT');
+    expect(events[1].actor_user_id).toBe(cw.userId);
+
+    await t.http().get('/api/v1/cases').set(bearer(cw.token)).expect(200);
+    events = await caseEvents(t);
+    expect(events[2].action).toBe('case.list');
+    expect(events[2].resource_ids).toEqual([id]);
+    expect(events[2].fields).toEqual(expect.arrayContaining(['victim.fullName', 'caseNumber']));
+    expect(events[2].fields).not.toContain('summary');
+
+    await t.http().patch(`/api/v1/cases/${id}`).set(bearer(cw.token)).set('If-Match', created.headers.etag).send({ summary: 'mới' }).expect(200);
+    events = await caseEvents(t);
+    expect(events.map((e) => e.action)).toEqual(['case.create', 'case.read', 'case.list', 'case.update']);
+    expect(events[3].fields).toEqual(['summary']);
+
+    const all = JSON.stringify(await t.sql('SELECT * FROM audit_events'));
+    for (const secret of [body.victim.fullName, body.victim.idNumber, body.victim.phone, 'mới']) expect(all).not.toContain(secret);
+  });
+
+  it('a failed (404) read returns nothing and appends nothing that names a person', async () => {
+    const { t, cw } = w;
+    const before = (await caseEvents(t)).length;
+    await t.http().get('/api/v1/cases/0190a000-0000-7000-8000-000000000000').set(bearer(cw.token)).expect(404);
+    expect((await caseEvents(t)).length).toBe(before);
+  });
+
+  it('GET /audit/events (AUDITOR) filters by resource and action; other roles get 403', async () => {
+    const { t, cw, auditor } = w;
+    const [first] = await caseEvents(t);
+    const res = await t.http().get(`/api/v1/audit/events?resourceType=case&resourceId=${first.resource_id}&action=case.read`).set(bearer(auditor.token)).expect(200);
+    expect(res.body.items).toHaveLength(1);
+    expect(Object.keys(res.body.items[0]).sort()).toEqual(
+      ['action', 'actorAgencyId', 'actorRole', 'actorUserId', 'fields', 'id', 'occurredAt', 'outcome', 'purpose', 'requestId', 'resourceId', 'resourceIds', 'resourceType', 'seq'].sort(),
+    );
+    const page1 = await t.http().get('/api/v1/audit/events?limit=2').set(bearer(auditor.token)).expect(200);
+    expect(page1.body.items).toHaveLength(2);
+    const page2 = await t.http().get(`/api/v1/audit/events?limit=2&cursor=${page1.body.nextCursor}`).set(bearer(auditor.token)).expect(200);
+    expect(page2.body.items[0].seq).toBeLessThan(page1.body.items[1].seq);
+    await t.http().get('/api/v1/audit/events').set(bearer(cw.token)).expect(403);
+    await t.http().get('/api/v1/audit/verify').set(bearer(cw.token)).expect(403);
+    const verify = await t.http().get('/api/v1/audit/verify?mode=full').set(bearer(auditor.token)).expect(200);
+    expect(verify.body).toEqual({ valid: true, checked: expect.any(Number), firstBroken: null });
+  });
+});
+
+describe('audit: concurrent appends keep one unbroken chain', () => {
+  it('parallel reads (group commit), writes (in transactions) and standalone appends from several connections', async () => {
+    const { t, cw } = await world();
+    try {
+      const ids: Array<{ id: string; etag: string }> = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(800 + i)).expect(201);
+        ids.push({ id: r.body.id, etag: r.headers.etag });
+      }
+      const audit = t.app.get(AuditService);
+      const system = { userId: null, agencyId: null, role: null, requestId: null };
+      const work = [
+        ...Array.from({ length: 60 }, (_, i) => t.http().get(`/api/v1/cases/${ids[i % 5].id}`).set(bearer(cw.token)).then((r) => r.status)),
+        ...ids.map((c) => t.http().patch(`/api/v1/cases/${c.id}`).set(bearer(cw.token)).set('If-Match', c.etag).send({ summary: 'x' }).then((r) => r.status)),
+        ...Array.from({ length: 10 }, () => t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(900)).then((r) => r.status)),
+        ...Array.from({ length: 10 }, () => audit.append(system, [{ action: 'test.append', resourceType: 'test' }]).then(() => 200)),
+      ];
+      const statuses = await Promise.all(work);
+      expect(statuses.filter((s) => s >= 300)).toEqual([]);
+      const result = await audit.verify('full');
+      const [{ n }] = await t.sql('SELECT count(*)::int AS n FROM audit_events');
+      expect(result).toEqual({ valid: true, checked: n, firstBroken: null });
+      expect(n).toBe(5 + 60 + 5 + 10 + 10);
+      const seqs = (await t.sql('SELECT seq FROM audit_events ORDER BY seq')).map((r) => Number(r.seq));
+      expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('audit: tampering by the database owner is detected at the right seq', () => {
+  /** A chain of 12 events and a checkpoint at its head; returns the app (owner SQL via t.sql). */
+  async function chain(): Promise<TestApp> {
+    const t = await createTestApp();
+    const audit = t.app.get(AuditService);
+    const system = { userId: null, agencyId: null, role: null, requestId: null };
+    for (let i = 0; i < 12; i++) await audit.append(system, [{ action: 'test.event', resourceType: 'test', fields: [`f${i}`] }]);
+    await audit.checkpoint();
+    // The owner can always switch the triggers off; the HMAC chain and checkpoints are what catch them.
+    await t.sql('ALTER TABLE audit_events DISABLE TRIGGER USER');
+    await t.sql('ALTER TABLE audit_head DISABLE TRIGGER USER');
+    return t;
+  }
+  const verify = async (t: TestApp) => ({
+    full: await t.app.get(AuditService).verify('full'),
+    incremental: await t.app.get(AuditService).verify('incremental'),
+  });
+
+  it('an intact chain verifies in both modes', async () => {
+    const t = await chain();
+    try {
+      const r = await verify(t);
+      expect(r.full).toEqual({ valid: true, checked: 12, firstBroken: null });
+      expect(r.incremental).toEqual({ valid: true, checked: 0, firstBroken: null });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a modified row', async () => {
+    const t = await chain();
+    try {
+      const [row] = await t.sql(`UPDATE audit_events SET action = 'test.innocent' WHERE seq = 5 RETURNING id`);
+      expect((await verify(t)).full.firstBroken).toEqual({ seq: 5, id: row.id });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a modified row whose canonical bytes are edited to match', async () => {
+    const t = await chain();
+    try {
+      await t.sql(`UPDATE audit_events SET fields = '{x}', canonical = replace(canonical, '["f4"]', '["x"]') WHERE seq = 5`);
+      const r = await verify(t);
+      expect(r.full.firstBroken?.seq).toBe(5);
+      // Incremental mode trusts history up to the last good checkpoint (row 12 still matches it) by design:
+      // it is the cheap, frequent check; the full mode is the one that re-proves everything.
+      expect(r.incremental).toEqual({ valid: true, checked: 0, firstBroken: null });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a deleted row', async () => {
+    const t = await chain();
+    try {
+      await t.sql('DELETE FROM audit_events WHERE seq = 7');
+      expect((await verify(t)).full.firstBroken).toEqual({ seq: 7, id: null });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('reordered rows (two events swap places)', async () => {
+    const t = await chain();
+    try {
+      await t.sql('UPDATE audit_events SET seq = -1 WHERE seq = 3');
+      await t.sql('UPDATE audit_events SET seq = 3 WHERE seq = 4');
+      await t.sql('UPDATE audit_events SET seq = 4 WHERE seq = -1');
+      expect((await verify(t)).full.firstBroken?.seq).toBe(3);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a deleted tail with the head moved back to match', async () => {
+    const t = await chain();
+    try {
+      await t.sql('DELETE FROM audit_events WHERE seq > 9');
+      await t.sql('UPDATE audit_head SET seq = 9, mac = (SELECT mac FROM audit_events WHERE seq = 9)');
+      const r = await verify(t);
+      expect(r.full.firstBroken).toEqual({ seq: 10, id: null });
+      expect(r.incremental.firstBroken).toEqual({ seq: 10, id: null });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('hashes recomputed without the key (plain SHA-256 over the same bytes)', async () => {
+    const t = await chain();
+    try {
+      const rows = await t.sql<{ seq: string; canonical: string }>('SELECT seq, canonical FROM audit_events WHERE seq >= 6 ORDER BY seq');
+      let [{ mac: prev }] = await t.sql<{ mac: Buffer }>('SELECT mac FROM audit_events WHERE seq = 5');
+      for (const r of rows) {
+        const canonical = r.canonical.replace('test.event', 'test.forged');
+        const mac = createHash('sha256').update(prev).update(canonical).digest();
+        await t.sql(`UPDATE audit_events SET canonical = $1, action = 'test.forged', prev_mac = $2, mac = $3 WHERE seq = $4`, [canonical, prev, mac, r.seq]);
+        prev = mac;
+      }
+      await t.sql('UPDATE audit_head SET mac = $1', [prev]);
+      expect((await verify(t)).full.firstBroken?.seq).toBe(6);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('audit: the app role cannot change history; a failed audit write fails the read', () => {
+  let w: Awaited<ReturnType<typeof world>>;
+  beforeAll(async () => (w = await world()));
+  afterAll(() => w?.t.close());
+
+  it('UPDATE, DELETE and TRUNCATE as the app role fail; INSERT through the protocol and SELECT work', async () => {
+    const { t } = w;
+    await t.app.get(AuditService).append({ userId: null, agencyId: null, role: null, requestId: null }, [{ action: 'test.event', resourceType: 'test' }]);
+    const role = `vcm_app_${randomBytes(4).toString('hex')}`;
+    const password = randomBytes(12).toString('hex');
+    // The grants the README prescribes for the application role (README "Two database roles").
+    await t.sql(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    await t.sql(`GRANT USAGE ON SCHEMA public TO ${role}`);
+    await t.sql(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await t.sql(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events, audit_head FROM ${role}`);
+    await t.sql(`GRANT UPDATE (seq, mac) ON audit_head TO ${role}`);
+    const url = new URL(t.databaseUrl);
+    url.username = role;
+    url.password = password;
+    const app = new Client({ connectionString: url.toString() });
+    await app.connect();
+    try {
+      for (const sql of ['UPDATE audit_events SET action = $1', 'DELETE FROM audit_events WHERE action = $1', 'TRUNCATE audit_events', 'TRUNCATE audit_events_default', 'DELETE FROM audit_head WHERE $1::text IS NOT NULL']) {
+        await expect(app.query(sql, sql.includes('$1') ? ['x'] : undefined)).rejects.toThrow(/permission denied|append-only/);
+      }
+      const rows = await app.query('SELECT count(*)::int AS n FROM audit_events');
+      expect(rows.rows[0].n).toBeGreaterThan(0);
+    } finally {
+      await app.end();
+      await t.sql(`DROP OWNED BY ${role}`);
+      await t.sql(`DROP ROLE ${role}`);
+    }
+  });
+
+  it('the triggers stop even the owner (without disabling them first), also in replica mode', async () => {
+    const { t } = w;
+    await expect(t.sql(`UPDATE audit_events SET action = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(t.sql('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+    await expect(t.sql('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
+    await t.sql(`SET session_replication_role = replica`);
+    try {
+      await expect(t.sql(`UPDATE audit_events SET action = 'x'`)).rejects.toThrow(/append-only/);
+    } finally {
+      await t.sql(`SET session_replication_role = origin`);
+    }
+  });
+
+  it('when the audit write fails, the read answers 503 and returns no data; it recovers without restart', async () => {
+    const { t, cw } = w;
+    const created = await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(950)).expect(201);
+    await t.sql(`CREATE FUNCTION fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$`);
+    await t.sql(`CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION fail_audit()`);
+    try {
+      const res = await t.http().get(`/api/v1/cases/${created.body.id}`).set(bearer(cw.token));
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(JSON.stringify(res.body)).not.toContain('Lành');
+      expect(JSON.stringify(res.body)).not.toContain('disk full');
+      const list = await t.http().get('/api/v1/cases').set(bearer(cw.token));
+      expect(list.status).toBe(503);
+      expect(JSON.stringify(list.body)).not.toContain('Lành');
+    } finally {
+      await t.sql('DROP TRIGGER fail_audit ON audit_events');
+      await t.sql('DROP FUNCTION fail_audit');
+    }
+    const again = await t.http().get(`/api/v1/cases/${created.body.id}`).set(bearer(cw.token)).expect(200);
+    expect(again.body.victim.fullName).toBe('Nguyễn Thị Lành 950');
+  });
+});
