@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateKeyFile } from '../src/crypto';
@@ -133,9 +133,14 @@ describe('npm start bootstrap (embedded PostgreSQL)', () => {
 
   it('an unusable DATA_DIR stops with a clear message and the remedy', async () => {
     const [port, pgPort] = [await freePort(), await freePort()];
-    running = start({ PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), DATA_DIR: '/proc/vcm-cannot-write-here' });
-    const code = await running.exited;
-    expect(code).toBe(1);
-    expect(running.output()).toMatch(/Remedy:/);
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'not a directory');
+    for (const unusable of [path.join(file, 'data'), '/proc/vcm-cannot-write-here']) {
+      running = start({ PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), DATA_DIR: unusable });
+      const code = await running.exited;
+      expect(code).toBe(1);
+      expect(running.output()).toMatch(/Cannot use the data directory/);
+      expect(running.output()).toMatch(/Remedy:/);
+    }
   }, 60000);
 });

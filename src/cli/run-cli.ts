@@ -140,7 +140,6 @@ async function prepareInput(command: string, flags: Record<string, string>, io: 
       };
     case 'create-user': {
       const password = stripNewline(await io.readStdin());
-      if (!password) throw new UsageError('Give the password on standard input (e.g. from a password manager).');
       return { user: await validDto(CreateUserDto, { username: flags.username, role: flags.role, agencyId: flags.agency, password }) };
     }
     case 'reset-password':

@@ -69,6 +69,19 @@ function assertEnterableByPostgres(dir: string): void {
   }
 }
 
+/**
+ * The nearest existing ancestor must be a writable directory. Checked by hand because a recursive mkdir
+ * under some special file systems (e.g. /proc) never returns.
+ */
+function assertCreatable(dir: string): void {
+  let current = path.resolve(dir);
+  while (!fs.existsSync(current)) current = path.dirname(current);
+  const st = fs.statSync(current);
+  if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  fs.accessSync(current, fs.constants.W_OK | fs.constants.X_OK);
+  if (current.startsWith('/proc') || current.startsWith('/sys')) throw Object.assign(new Error('special file system'), { code: 'EACCES' });
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -129,6 +142,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const parent = path.dirname(pgData);
   const clusterFile = path.join(parent, 'embedded-pg.json');
   try {
+    assertCreatable(parent);
     fs.mkdirSync(parent, { recursive: true, mode: isRoot() ? 0o711 : 0o700 });
     fs.accessSync(parent, fs.constants.W_OK | fs.constants.X_OK);
   } catch (e) {
