@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { loggerModule } from './logging/logger.module';
 import { UsersModule } from './users/users.module';
+import { ReferenceModule } from './reference/reference.module';
 import { Runtime } from './runtime';
 
 /** Makes the prepared runtime (config, keyring) injectable everywhere. */
@@ -51,6 +52,7 @@ export class AppModule {
         AccessModule,
         IdempotencyModule,
         CasesModule,
+        ReferenceModule,
         AuthModule,
         AgenciesModule,
         UsersModule,

@@ -3,7 +3,7 @@ import { permittedFieldsOf } from '@casl/ability/extra';
 import type { Role } from './roles';
 import { AccessReason, ALL_FIELD_PATHS, POLICY } from './field-registry';
 
-export type CaseAction = 'read' | 'update' | 'create';
+export type CaseAction = 'read' | 'update' | 'create' | 'transition';
 type CaseAbility = MongoAbility<[CaseAction, 'Case' | { __caseSubject: true }]>;
 
 /** CASL abilities for role × action × field, derived from the field registry (one rule per reason). */
@@ -12,6 +12,7 @@ function buildAbility(role: Role): CaseAbility {
   const policy = POLICY[role];
   for (const [reason, fields] of Object.entries(policy.read)) can('read', 'Case', fields, { reasons: { $in: [reason] } } as never);
   for (const [reason, fields] of Object.entries(policy.write)) can('update', 'Case', fields, { reasons: { $in: [reason] } } as never);
+  for (const reason of policy.transition ?? []) can('transition', 'Case', { reasons: { $in: [reason] } } as never);
   if (policy.create) can('create', 'Case');
   return build();
 }
@@ -42,6 +43,11 @@ export function permittedCaseFields(role: Role, action: 'read' | 'update', reaso
     fieldCache.set(key, fields);
   }
   return fields;
+}
+
+/** May `role` issue stage transitions on a case for which `reasons` hold? */
+export function canTransitionCase(role: Role, reasons: readonly AccessReason[]): boolean {
+  return caseAbility(role).can('transition', subject('Case', { reasons: [...reasons] }) as never);
 }
 
 export function canCreateCase(role: Role): boolean {

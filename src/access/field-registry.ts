@@ -43,6 +43,8 @@ export const CASE_FIELDS = {
   id: stat('id', 'uuid'),
   caseNumber: stat('case_number'),
   stage: stat('stage'),
+  stageChangedAt: stat('stage_changed_at', 'datetime'),
+  identificationOutcome: stat('identification_outcome'),
   channel: stat('channel'),
   receivedAt: stat('received_at', 'datetime'),
   provinceCode: stat('province_code'),
@@ -95,6 +97,12 @@ export const FIELD_GROUPS = {
   personEditable: personPaths(personKeys.filter((f) => f !== 'id' && f !== 'ageBand')),
 };
 
+/** Fields of a stage transition (table `case_transitions`, encrypted under the case key). */
+export const TRANSITION_FIELDS = {
+  reason: sensitive('reason_enc'),
+  decision: sensitive('decision_enc'),
+} as const satisfies Record<string, FieldSpec>;
+
 export interface RolePolicy {
   /** Field paths readable per reason of access. No entry = no access through that reason. */
   read: Partial<Record<AccessReason, string[]>>;
@@ -102,6 +110,8 @@ export interface RolePolicy {
   write: Partial<Record<AccessReason, string[]>>;
   /** May open new cases at their own agency (when it is a case-owning agency). */
   create: boolean;
+  /** Reasons of access through which the role may issue stage transitions (the stage machine decides which). */
+  transition?: AccessReason[];
 }
 
 const { caseHeader, caseAll, personAll, caseEditable, personEditable } = FIELD_GROUPS;
@@ -115,11 +125,17 @@ const none: RolePolicy = { read: {}, write: {}, create: false };
  * predicate's design; their grants arrive with the referral, identification, handover and break-glass modules.
  */
 export const POLICY: Record<Role, RolePolicy> = {
-  CASEWORKER: { read: { OWNER_AGENCY: owning, ASSIGNED: owning }, write: { OWNER_AGENCY: editing, ASSIGNED: editing }, create: true },
+  CASEWORKER: {
+    read: { OWNER_AGENCY: owning, ASSIGNED: owning },
+    write: { OWNER_AGENCY: editing, ASSIGNED: editing },
+    create: true,
+    transition: ['OWNER_AGENCY', 'ASSIGNED'],
+  },
   SUPERVISOR: {
     read: { OWNER_AGENCY: owning, ASSIGNED: owning },
     write: { OWNER_AGENCY: [...editing, 'assignedUserId'], ASSIGNED: editing },
     create: true,
+    transition: ['OWNER_AGENCY', 'ASSIGNED'],
   },
   BORDER_GUARD: { read: { HANDOVER: caseHeader }, write: {}, create: false },
   POLICE_OFFICER: none,

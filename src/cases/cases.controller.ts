@@ -10,7 +10,9 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CaseResult, CasesService } from './cases.service';
 import { CreateCaseDto } from './dto/create-case.dto';
 import { ListCasesQuery } from './dto/list-cases.query';
+import { TransitionDto } from './dto/transition.dto';
 import { UpdateCaseDto } from './dto/update-case.dto';
+import { CaseTransitionsService } from './lifecycle/case-transitions.service';
 
 const PURPOSE = /^[A-Z0-9_]{1,64}$/;
 const uuidPipe = new ParseUUIDPipe({
@@ -35,7 +37,11 @@ const purposeHeader = { name: 'X-Access-Purpose', required: false, description: 
 @ApiBearerAuth()
 @Controller('cases')
 export class CasesController {
-  constructor(private readonly cases: CasesService, private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly cases: CasesService,
+    private readonly transitions: CaseTransitionsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Receive a person: open a case with the victim and accompanying minors' })
@@ -80,5 +86,32 @@ export class CasesController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return send(res, await this.cases.update(actor, id, ifMatch, dto, purposeOf(purpose)));
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Move the case through the stage machine (a command: no If-Match). 409 names the allowed transitions; 422 names missing data.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'The new stage; ETag of the case',
+    schema: {
+      type: 'object',
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        caseNumber: { type: 'string' },
+        stage: { type: 'string' },
+        previousStage: { type: 'string' },
+        identificationOutcome: { type: 'string', nullable: true },
+        allowedNext: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  })
+  @ApiProblems(400, 401, 403, 404, 409, 422, 429)
+  async transition(@CurrentActor() actor: Actor, @Param('id', uuidPipe) id: string, @Body() dto: TransitionDto, @Res({ passthrough: true }) res: Response) {
+    const result = await this.transitions.transition(actor, id, dto);
+    res.setHeader('ETag', result.etag);
+    return result.body;
   }
 }

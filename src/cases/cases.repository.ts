@@ -35,13 +35,13 @@ export class CasesRepository {
     return this.db.transaction(work);
   }
 
-  async findInScope(id: string, scope: ScopeSql, tx?: EntityManager): Promise<CaseRow | null> {
+  async findInScope(id: string, scope: ScopeSql, tx?: EntityManager, opts: { lock?: boolean } = {}): Promise<CaseRow | null> {
     const p = new SqlParams();
     const s = scope(p);
     const rows: CaseRow[] = await (tx ?? this.db).query(
       `SELECT c.*, ${s.reasons} AS reasons, k.kek_version AS key_version, k.wrapped AS key_wrapped
          FROM cases c LEFT JOIN data_keys k ON k.owner_id = c.id
-        WHERE c.id = ${p.add(id)} AND ${s.where}`,
+        WHERE c.id = ${p.add(id)} AND ${s.where}${opts.lock ? ' FOR UPDATE OF c' : ''}`,
       p.values,
     );
     return rows[0] ?? null;
@@ -65,7 +65,7 @@ export class CasesRepository {
     if (opts.before) filters.push(`c.id < ${p.add(opts.before)}::uuid`);
     if (opts.stage) filters.push(`c.stage = ${p.add(opts.stage)}`);
     return this.db.query(
-      `SELECT c.id, c.case_number, c.stage, c.channel, c.received_at, c.province_code, c.commune_code, c.owner_agency_id,
+      `SELECT c.id, c.case_number, c.stage, c.stage_changed_at, c.identification_outcome, c.channel, c.received_at, c.province_code, c.commune_code, c.owner_agency_id,
               c.assigned_user_id, c.exploitation_forms, c.destination_country, c.created_at, c.updated_at, c.version,
               ${s.reasons} AS reasons, NULL::integer AS key_version, NULL::bytea AS key_wrapped
          FROM cases c
@@ -92,7 +92,7 @@ export class CasesRepository {
     await tx.query(`INSERT INTO data_keys (owner_id, owner_type, kek_version, wrapped) VALUES ${values.join(', ')}`, p.values);
   }
 
-  async insertRow(tx: EntityManager, table: 'cases' | 'persons', row: Record<string, unknown>): Promise<void> {
+  async insertRow(tx: EntityManager, table: 'cases' | 'persons' | 'case_transitions', row: Record<string, unknown>): Promise<void> {
     const p = new SqlParams();
     const cols = Object.keys(row);
     await tx.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => p.add(row[c])).join(', ')})`, p.values);

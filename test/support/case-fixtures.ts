@@ -28,7 +28,7 @@ export function receptionPayload(seed = 1) {
 
 /** Response keys, written out literally so the tests do not derive expectations from the code under test. */
 export const CASE_KEYS_ALL = [
-  'id', 'caseNumber', 'stage', 'channel', 'receivedAt', 'provinceCode', 'communeCode', 'ownerAgencyId', 'assignedUserId',
+  'id', 'caseNumber', 'stage', 'stageChangedAt', 'identificationOutcome', 'channel', 'receivedAt', 'provinceCode', 'communeCode', 'ownerAgencyId', 'assignedUserId',
   'exploitationForms', 'destinationCountry', 'createdAt', 'updatedAt', 'summary', 'victim', 'accompanyingMinors',
 ].sort();
 export const PERSON_KEYS_ALL = [
@@ -36,7 +36,7 @@ export const PERSON_KEYS_ALL = [
   'address', 'ethnicity', 'narrative',
 ].sort();
 export const LIST_ITEM_KEYS = [
-  'id', 'caseNumber', 'stage', 'channel', 'receivedAt', 'provinceCode', 'communeCode', 'ownerAgencyId', 'assignedUserId',
+  'id', 'caseNumber', 'stage', 'stageChangedAt', 'identificationOutcome', 'channel', 'receivedAt', 'provinceCode', 'communeCode', 'ownerAgencyId', 'assignedUserId',
   'exploitationForms', 'destinationCountry', 'createdAt', 'updatedAt', 'victim',
 ].sort();
 export const LIST_VICTIM_KEYS = ['id', 'fullName', 'sex', 'nationality', 'ageBand'].sort();

@@ -12,7 +12,10 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { PROVINCES } from '../../agencies/provinces';
 import { CHANNELS, EXPLOITATION_FORMS } from '../case-enums';
+
+const PROVINCE_CODES = PROVINCES.map((p) => p.code);
 import { AccompanyingMinorInputDto, PersonInputDto, SAFE_TEXT } from './person.dto';
 
 export const MAX_MINORS = 20;
@@ -27,8 +30,8 @@ export class CreateCaseDto {
   @IsISO8601({ strict: true, strictSeparator: true })
   receivedAt: string;
 
-  @ApiProperty({ pattern: '^[0-9]{2}$', example: '20', description: 'Official 2-digit province code (34 provinces since 1 July 2025)' })
-  @Matches(/^[0-9]{2}$/, { message: '$property must be a 2-digit province code' })
+  @ApiProperty({ enum: PROVINCE_CODES, example: '20', description: 'Official 2-digit province code (34 provinces since 1 July 2025)' })
+  @IsIn(PROVINCE_CODES, { message: '$property must be one of the 34 official province codes' })
   provinceCode: string;
 
   @ApiPropertyOptional({ pattern: '^[0-9]{5}$', description: 'Official 5-digit commune code' })
