@@ -17,6 +17,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { loggerModule } from './logging/logger.module';
 import { UsersModule } from './users/users.module';
 import { ReferenceModule } from './reference/reference.module';
+import { SupportModule } from './support/support.module';
 import { Runtime } from './runtime';
 
 /** Makes the prepared runtime (config, keyring) injectable everywhere. */
@@ -53,6 +54,7 @@ export class AppModule {
         IdempotencyModule,
         CasesModule,
         ReferenceModule,
+        SupportModule,
         AuthModule,
         AgenciesModule,
         UsersModule,

@@ -76,7 +76,24 @@ export const PERSON_FIELDS = {
   narrative: sensitive('narrative_enc'),
 } as const satisfies Record<string, FieldSpec>;
 
+/** Article 37 support deliveries (table `support_services`; the note under the person's data key). */
+export const SUPPORT_FIELDS = {
+  id: stat('id', 'uuid'),
+  personId: stat('person_id', 'uuid'),
+  type: stat('type'),
+  status: stat('status'),
+  providerAgencyId: stat('provider_agency_id', 'uuid'),
+  startDate: stat('start_date', 'date'),
+  endDate: stat('end_date', 'date'),
+  amountVnd: stat('amount_vnd', 'integer'),
+  legalBasis: stat('legal_basis'),
+  applicationSubmittedOn: stat('application_submitted_on', 'date'),
+  decisionDueOn: stat('decision_due_on', 'date'),
+  note: sensitive('note_enc'),
+} as const satisfies Record<string, FieldSpec>;
+
 export type CaseField = keyof typeof CASE_FIELDS;
+export type SupportField = keyof typeof SUPPORT_FIELDS;
 export type PersonField = keyof typeof PERSON_FIELDS;
 
 /** The person collections of a case response; field paths are `<collection>.<personField>`. */
@@ -95,6 +112,10 @@ export const FIELD_GROUPS = {
   personAll: personPaths(personKeys),
   caseEditable: ['communeCode', 'exploitationForms', 'destinationCountry', 'summary'] as string[],
   personEditable: personPaths(personKeys.filter((f) => f !== 'id' && f !== 'ageBand')),
+  supportAll: Object.keys(SUPPORT_FIELDS).map((f) => `supportServices.${f}`),
+  supportEditable: Object.keys(SUPPORT_FIELDS)
+    .filter((f) => !['id', 'decisionDueOn'].includes(f))
+    .map((f) => `supportServices.${f}`),
 };
 
 /** Fields of a stage transition (table `case_transitions`, encrypted under the case key). */
@@ -114,9 +135,9 @@ export interface RolePolicy {
   transition?: AccessReason[];
 }
 
-const { caseHeader, caseAll, personAll, caseEditable, personEditable } = FIELD_GROUPS;
-const owning = [...caseAll, ...personAll];
-const editing = [...caseEditable, ...personEditable];
+const { caseHeader, caseAll, personAll, caseEditable, personEditable, supportAll, supportEditable } = FIELD_GROUPS;
+const owning = [...caseAll, ...personAll, ...supportAll];
+const editing = [...caseEditable, ...personEditable, ...supportEditable];
 const none: RolePolicy = { read: {}, write: {}, create: false };
 
 /**
@@ -150,4 +171,4 @@ export const POLICY: Record<Role, RolePolicy> = {
 export const CASE_OWNING_AGENCY_TYPES = ['SOCIAL_AFFAIRS', 'SHELTER'] as const;
 
 /** Every declared field path, for validation of the policy and of audit paths. */
-export const ALL_FIELD_PATHS = new Set<string>([...caseAll, ...personAll]);
+export const ALL_FIELD_PATHS = new Set<string>([...caseAll, ...personAll, ...supportAll]);

@@ -4,6 +4,12 @@ import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 import { CaseTransitionsService } from './lifecycle/case-transitions.service';
+import { HolidayCalendar } from './lifecycle/holiday-calendar';
 
-@Module({ imports: [AccessModule], controllers: [CasesController], providers: [CasesRepository, CasesService, CaseTransitionsService] })
+@Module({
+  imports: [AccessModule],
+  controllers: [CasesController],
+  providers: [CasesRepository, CasesService, CaseTransitionsService, HolidayCalendar],
+  exports: [CasesRepository, HolidayCalendar],
+})
 export class CasesModule {}

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 /** Names of variables whose values are secrets: never printed, not even in validation errors. */
 export const SENSITIVE_VARIABLES = new Set([
@@ -99,6 +99,10 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE = 20;
+
+  /** Public holidays (YYYY-MM-DD, comma-separated) excluded from working-day deadlines; default: 2025–2026. */
+  @IsOptional() @Matches(/^(\d{4}-\d{2}-\d{2})(,\s*\d{4}-\d{2}-\d{2})*$/)
+  PUBLIC_HOLIDAYS?: string;
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';

@@ -1,6 +1,10 @@
+import { types } from 'pg';
 import { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
+
+// SQL `date` values stay 'YYYY-MM-DD' strings: parsing them into a Date at local midnight shifts days.
+types.setTypeParser(types.builtins.DATE, (value: string) => value);
 
 /** One place that says how the app, the CLI and the tests talk to PostgreSQL. Never `synchronize`. */
 export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {

@@ -23,7 +23,7 @@ const reopen = (to: Stage): Edge => ({ to, roles: SUPERVISOR, requires: ['reason
  * date, evidence); closing and reopening need a supervisor and a reason.
  */
 export const STAGE_MACHINE: Record<Stage, Edge[]> = {
-  RECEIVED: [{ to: 'INITIAL_VERIFICATION', roles: CASE_STAFF }, { to: 'SUPPORT', roles: CASE_STAFF }, decided('NOT_VICTIM'), closing('CLOSED_REFERRED')],
+  RECEIVED: [{ to: 'INITIAL_VERIFICATION', roles: CASE_STAFF }, { to: 'SUPPORT', roles: CASE_STAFF }, decided('IDENTIFIED_VICTIM'), decided('NOT_VICTIM'), closing('CLOSED_REFERRED')],
   INITIAL_VERIFICATION: [{ to: 'IN_IDENTIFICATION', roles: [...CASE_STAFF, 'POLICE_OFFICER'] }, { to: 'SUPPORT', roles: CASE_STAFF }, decided('IDENTIFIED_VICTIM'), decided('NOT_VICTIM'), closing('CLOSED_REFERRED')],
   IN_IDENTIFICATION: [decided('IDENTIFIED_VICTIM'), decided('NOT_VICTIM'), { to: 'SUPPORT', roles: CASE_STAFF }],
   IDENTIFIED_VICTIM: [{ to: 'SUPPORT', roles: CASE_STAFF }, { to: 'REINTEGRATION', roles: CASE_STAFF }, closing('CLOSED_REFERRED')],
