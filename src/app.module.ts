@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { loggerModule } from './logging/logger.module';
 import { UsersModule } from './users/users.module';
+import { ReceptionModule } from './reception/reception.module';
 import { ReferenceModule } from './reference/reference.module';
 import { SupportModule } from './support/support.module';
 import { Runtime } from './runtime';
@@ -55,6 +56,7 @@ export class AppModule {
         CasesModule,
         ReferenceModule,
         SupportModule,
+        ReceptionModule,
         AuthModule,
         AgenciesModule,
         UsersModule,

@@ -10,14 +10,14 @@ export interface WrappedKey {
   wrapped: Buffer;
 }
 
-export type PlainValue = string | number | null | undefined;
+export type PlainValue = string | number | object | null | undefined;
 
 function serialize(type: FieldType, value: PlainValue): string {
-  return type === 'integer' ? String(value) : String(value);
+  return type === 'json' ? JSON.stringify(value) : String(value);
 }
 
-function deserialize(type: FieldType, text: string): string | number {
-  return type === 'integer' ? Number(text) : text;
+function deserialize(type: FieldType, text: string): unknown {
+  return type === 'integer' ? Number(text) : type === 'json' ? JSON.parse(text) : text;
 }
 
 /**
@@ -67,8 +67,8 @@ export class FieldProtection {
     dataKey: Buffer,
     row: Record<string, unknown>,
     wanted: Iterable<F>,
-  ): Partial<Record<F, string | number | null>> {
-    const out: Partial<Record<F, string | number | null>> = {};
+  ): Partial<Record<F, any>> {
+    const out: Partial<Record<F, unknown>> = {};
     for (const name of wanted) {
       const spec = fields[name];
       if (!spec?.encrypted) continue;

@@ -16,7 +16,7 @@ export type Classification = 'STAT' | 'PERSONAL' | 'SENSITIVE';
 export const ACCESS_REASONS = ['OWNER_AGENCY', 'ASSIGNED', 'REFERRAL', 'VERIFICATION_TASK', 'HANDOVER', 'BREAK_GLASS'] as const;
 export type AccessReason = (typeof ACCESS_REASONS)[number];
 
-export type FieldType = 'uuid' | 'string' | 'date' | 'datetime' | 'integer' | 'string[]';
+export type FieldType = 'uuid' | 'string' | 'date' | 'datetime' | 'integer' | 'string[]' | 'json';
 
 export interface FieldSpec {
   classification: Classification;
@@ -91,6 +91,54 @@ export const SUPPORT_FIELDS = {
   decisionDueOn: stat('decision_due_on', 'date'),
   note: sensitive('note_enc'),
 } as const satisfies Record<string, FieldSpec>;
+
+/** Border handover records (table `handovers`; officers and documents under the handover's data key). */
+export const HANDOVER_FIELDS = {
+  id: stat('id', 'uuid'),
+  foreignAuthority: stat('foreign_authority'),
+  country: stat('country'),
+  borderGate: stat('border_gate'),
+  handedOverAt: stat('handed_over_at', 'datetime'),
+  receivingAgencyId: stat('receiving_agency_id', 'uuid'),
+  recordedByAgencyId: stat('recorded_by_agency_id', 'uuid'),
+  personCount: stat('person_count', 'integer'),
+  createdAt: stat('created_at', 'datetime'),
+  officers: personal('officers_enc', 'json'),
+  documents: personal('documents_enc', 'json'),
+} as const satisfies Record<string, FieldSpec>;
+
+/** The roll call of a handover (table `handover_persons`; each person under their own data key). */
+export const HANDOVER_PERSON_FIELDS = {
+  id: stat('id', 'uuid'),
+  personIndex: stat('ordinal', 'integer'),
+  screeningOutcome: stat('screening_outcome'),
+  sex: stat('sex'),
+  nationality: stat('nationality'),
+  ageBand: stat('age_band'),
+  caseId: stat('case_id', 'uuid'),
+  fullName: personal('full_name_enc'),
+  dateOfBirth: personal('date_of_birth_enc', 'date'),
+  birthYear: personal('birth_year_enc', 'integer'),
+  idNumber: personal('id_number_enc'),
+  healthOnArrival: sensitive('health_on_arrival_enc'),
+  nonPunishmentNote: sensitive('non_punishment_note_enc'),
+  accompanyingMinors: personal('minors_enc', 'json'),
+} as const satisfies Record<string, FieldSpec>;
+
+/** Why an actor may see a handover record. */
+export type HandoverReason = 'RECORDING_UNIT' | 'RECEIVING_AGENCY';
+
+const handoverHeader = Object.keys(HANDOVER_FIELDS).filter((f) => !HANDOVER_FIELDS[f as keyof typeof HANDOVER_FIELDS].encrypted);
+/**
+ * Handover records: the recording border unit sees everything it recorded (including persons screened
+ * NOT_VICTIM or OTHER, who exist only here); the receiving social-affairs agency sees the header only —
+ * the persons it receives reach it as cases, the others never do.
+ */
+export const HANDOVER_POLICY: Partial<Record<Role, Partial<Record<HandoverReason, string[]>>>> = {
+  BORDER_GUARD: { RECORDING_UNIT: [...Object.keys(HANDOVER_FIELDS), ...Object.keys(HANDOVER_PERSON_FIELDS).map((f) => `persons.${f}`)] },
+  CASEWORKER: { RECEIVING_AGENCY: handoverHeader },
+  SUPERVISOR: { RECEIVING_AGENCY: handoverHeader },
+};
 
 export type CaseField = keyof typeof CASE_FIELDS;
 export type SupportField = keyof typeof SUPPORT_FIELDS;

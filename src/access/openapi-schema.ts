@@ -8,6 +8,7 @@ const TYPE_SCHEMAS: Record<FieldType, SchemaObject> = {
   datetime: { type: 'string', format: 'date-time' },
   integer: { type: 'integer' },
   'string[]': { type: 'array', items: { type: 'string' } },
+  json: { type: 'object' },
 };
 
 function objectSchema(fields: Record<string, FieldSpec>, only?: Set<string>): SchemaObject {

@@ -28,10 +28,17 @@ describe('scopePredicate', () => {
   });
 
   it('roles without any implemented reason match no rows at all', () => {
-    for (const role of ['SYSTEM_ADMIN', 'AUDITOR', 'STATISTICIAN', 'POLICE_OFFICER', 'LEGAL_AID_OFFICER', 'BORDER_GUARD'] as const) {
+    for (const role of ['SYSTEM_ADMIN', 'AUDITOR', 'STATISTICIAN', 'POLICE_OFFICER', 'LEGAL_AID_OFFICER'] as const) {
       const p = new SqlParams();
       expect(scopePredicate(actor(role), p, { caseScope: 'agency' }).where).toBe('FALSE');
       expect(p.values).toEqual([]);
     }
+  });
+
+  it('border guards reach only cases opened by a handover their own unit recorded', () => {
+    const p = new SqlParams();
+    const s = scopePredicate(actor('BORDER_GUARD'), p, { caseScope: 'agency' });
+    expect(s.where).toBe('(EXISTS (SELECT 1 FROM handovers h WHERE h.id = c.source_handover_id AND h.recorded_by_agency_id = $1::uuid))');
+    expect(p.values).toEqual([actor('BORDER_GUARD').agencyId]);
   });
 });

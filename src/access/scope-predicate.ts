@@ -17,11 +17,13 @@ function reasonCondition(reason: AccessReason, actor: Actor, p: SqlParams): stri
       return `c.owner_agency_id = ${p.add(actor.agencyId)}::uuid`;
     case 'ASSIGNED':
       return `c.assigned_user_id = ${p.add(actor.userId)}::uuid`;
+    case 'HANDOVER':
+      // The border unit that recorded the handover which opened the case.
+      return `EXISTS (SELECT 1 FROM handovers h WHERE h.id = c.source_handover_id AND h.recorded_by_agency_id = ${p.add(actor.agencyId)}::uuid)`;
     // Declared for the modules that bring them; each will be an EXISTS over its own table, e.g.
     // REFERRAL: EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id AND r.to_agency_id = $agency AND r.active)
     case 'REFERRAL':
     case 'VERIFICATION_TASK':
-    case 'HANDOVER':
     case 'BREAK_GLASS':
       return null;
   }

@@ -10,6 +10,6 @@ import { HolidayCalendar } from './lifecycle/holiday-calendar';
   imports: [AccessModule],
   controllers: [CasesController],
   providers: [CasesRepository, CasesService, CaseTransitionsService, HolidayCalendar],
-  exports: [CasesRepository, HolidayCalendar],
+  exports: [CasesRepository, CasesService, HolidayCalendar],
 })
 export class CasesModule {}

@@ -86,7 +86,7 @@ export class CasesRepository {
     return `${provinceCode}-${year}-${String(rows[0].last_value).padStart(6, '0')}`;
   }
 
-  async insertKeys(tx: EntityManager, keys: Array<WrappedKey & { ownerType: 'case' | 'person' }>): Promise<void> {
+  async insertKeys(tx: EntityManager, keys: Array<WrappedKey & { ownerType: 'case' | 'person' | 'handover' | 'handover_person' }>): Promise<void> {
     const p = new SqlParams();
     const values = keys.map((k) => `(${p.add(k.ownerId)}, ${p.add(k.ownerType)}, ${p.add(k.kekVersion)}, ${p.add(k.wrapped)})`);
     await tx.query(`INSERT INTO data_keys (owner_id, owner_type, kek_version, wrapped) VALUES ${values.join(', ')}`, p.values);

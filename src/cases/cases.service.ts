@@ -89,7 +89,7 @@ export class CasesService {
         });
         if (claim.replay) return { replayOf: claim.resourceId };
       }
-      await this.insertCase(tx, actor, caseId, dto, receivedAt);
+      await this.openCase(tx, actor, caseId, dto, receivedAt);
       const result = await this.renderInTx(tx, actor, caseId);
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'case.create', resourceType: 'case', resourceId: caseId, fields: this.writtenPaths(dto), purpose: DEFAULT_PURPOSE },
@@ -169,7 +169,7 @@ export class CasesService {
 
   // ---- internals -------------------------------------------------------------------------------------
 
-  private validateReception(dto: CreateCaseDto): Date {
+  validateReception(dto: CreateCaseDto): Date {
     const receivedAt = new Date(dto.receivedAt);
     const errors: FieldError[] = [];
     if (receivedAt.getTime() > Date.now() + 5 * 60_000) errors.push({ field: 'receivedAt', message: 'receivedAt must not be in the future' });
@@ -202,7 +202,18 @@ export class CasesService {
     return paths.sort();
   }
 
-  private async insertCase(tx: EntityManager, actor: Actor, caseId: string, dto: CreateCaseDto, receivedAt: Date): Promise<void> {
+  /**
+   * Writes a new case with its persons, data keys and blind indexes inside `tx`. Also used by other
+   * reception paths (border handovers), which open cases at another agency than the actor's.
+   */
+  async openCase(
+    tx: EntityManager,
+    actor: Actor,
+    caseId: string,
+    dto: CreateCaseDto,
+    receivedAt: Date,
+    opts: { ownerAgencyId?: string; sourceHandoverId?: string } = {},
+  ): Promise<string> {
     const keys: Array<WrappedKey & { ownerType: 'case' | 'person' }> = [];
     const caseKey = this.protection.newKey(caseId);
     keys.push({ ...caseKey.stored, ownerType: 'case' });
@@ -238,14 +249,15 @@ export class CasesService {
     await this.repo.insertRow(tx, 'cases', {
       id: caseId,
       case_number: caseNumber,
-      owner_agency_id: actor.agencyId,
+      owner_agency_id: opts.ownerAgencyId ?? actor.agencyId,
+      source_handover_id: opts.sourceHandoverId ?? null,
       province_code: dto.provinceCode,
       commune_code: dto.communeCode ?? null,
       channel: dto.channel,
       received_at: receivedAt,
       stage: 'RECEIVED',
       // The receiving caseworker is the first assignee, so CASE_SCOPE=assigned keeps the case visible to them.
-      assigned_user_id: actor.role === 'CASEWORKER' ? actor.userId : null,
+      assigned_user_id: actor.role === 'CASEWORKER' && !opts.ownerAgencyId ? actor.userId : null,
       exploitation_forms: dto.exploitationForms ?? [],
       destination_country: dto.destinationCountry ?? null,
       created_by: actor.userId,
@@ -253,6 +265,7 @@ export class CasesService {
     });
     for (const p of personRows) await this.repo.insertRow(tx, 'persons', p.row);
     await this.repo.insertBlindIndexes(tx, personRows.flatMap((p) => p.indexes.map((ix) => ({ personId: p.id, caseId, ...ix }))));
+    return caseNumber;
   }
 
   private async applyUpdate(tx: EntityManager, row: CaseRow, dto: UpdateCaseDto): Promise<void> {

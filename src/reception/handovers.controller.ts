@@ -1,0 +1,48 @@
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../auth/actor';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { ProblemException } from '../common/problem';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { CreateHandoverDto, ListHandoversQuery } from './dto/create-handover.dto';
+import { HandoversService } from './handovers.service';
+
+const uuidPipe = new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field: 'id', message: 'id must be a UUID' }]) });
+
+@ApiTags('handovers')
+@ApiBearerAuth()
+@Controller('handovers')
+export class HandoversController {
+  constructor(private readonly handovers: HandoversService, private readonly idempotency: IdempotencyService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Record a border handover and its roll call (BORDER_GUARD); each POSSIBLE_VICTIM becomes a case at the receiving agency' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried handover never creates a second group or second cases' })
+  @ApiResponse({ status: 201, schema: { type: 'object', example: { id: '0193…', cases: [{ id: '0193…', caseNumber: '20-2026-000042', personIndex: 0 }] } } })
+  @ApiProblems(400, 401, 403, 413, 415, 422, 429)
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateHandoverDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    const result = await this.handovers.create(actor, dto, this.idempotency.parseKey(key));
+    res.status(result.status).setHeader('Cache-Control', 'no-store');
+    return result.body;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Handovers recorded by (or received at) the caller\'s agency, newest first; with the number and stage of the cases they opened' })
+  @ApiResponse({ status: 200, description: '{items, nextCursor}' })
+  @ApiProblems(400, 401, 429)
+  async list(@CurrentActor() actor: Actor, @Query() q: ListHandoversQuery, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', 'no-store');
+    return this.handovers.list(actor, q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One handover: the recording unit sees the roll call; the receiving agency the header' })
+  @ApiResponse({ status: 200, description: 'The handover record' })
+  @ApiProblems(400, 401, 404, 429)
+  async get(@CurrentActor() actor: Actor, @Param('id', uuidPipe) id: string, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', 'no-store');
+    return this.handovers.get(actor, id);
+  }
+}
