@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { loggerModule } from './logging/logger.module';
 import { UsersModule } from './users/users.module';
+import { IdentificationModule } from './identification/identification.module';
 import { ReceptionModule } from './reception/reception.module';
 import { ReferenceModule } from './reference/reference.module';
 import { SupportModule } from './support/support.module';
@@ -57,6 +58,7 @@ export class AppModule {
         ReferenceModule,
         SupportModule,
         ReceptionModule,
+        IdentificationModule,
         AuthModule,
         AgenciesModule,
         UsersModule,

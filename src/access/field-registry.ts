@@ -92,6 +92,19 @@ export const SUPPORT_FIELDS = {
   note: sensitive('note_enc'),
 } as const satisfies Record<string, FieldSpec>;
 
+/** Verification tasks (table `verification_tasks`; findings under the case key). */
+export const VERIFICATION_FIELDS = {
+  id: stat('id', 'uuid'),
+  caseId: stat('case_id', 'uuid'),
+  requestingAgencyId: stat('requesting_agency_id', 'uuid'),
+  assignedAgencyId: stat('assigned_agency_id', 'uuid'),
+  requestedAt: stat('requested_at', 'datetime'),
+  dueOn: stat('due_on', 'date'),
+  status: stat('status'),
+  completedAt: stat('completed_at', 'datetime'),
+  findings: sensitive('findings_enc'),
+} as const satisfies Record<string, FieldSpec>;
+
 /** Border handover records (table `handovers`; officers and documents under the handover's data key). */
 export const HANDOVER_FIELDS = {
   id: stat('id', 'uuid'),
@@ -161,6 +174,15 @@ export const FIELD_GROUPS = {
   caseEditable: ['communeCode', 'exploitationForms', 'destinationCountry', 'summary'] as string[],
   personEditable: personPaths(personKeys.filter((f) => f !== 'id' && f !== 'ageBand')),
   supportAll: Object.keys(SUPPORT_FIELDS).map((f) => `supportServices.${f}`),
+  verificationAll: Object.keys(VERIFICATION_FIELDS).map((f) => `verificationTasks.${f}`),
+  /** What the police need to verify and identify: who the person is and what happened — not support, notes or ethnicity. */
+  policeView: [
+    'id', 'caseNumber', 'stage', 'stageChangedAt', 'identificationOutcome', 'channel', 'receivedAt', 'provinceCode', 'communeCode', 'exploitationForms', 'destinationCountry',
+    ...['id', 'sex', 'nationality', 'location', 'ageBand', 'fullName', 'dateOfBirth', 'birthYear', 'idNumber', 'phone', 'address', 'narrative'].map((f) => `victim.${f}`),
+    ...['id', 'relation', 'sex', 'nationality', 'ageBand', 'fullName', 'dateOfBirth', 'birthYear'].map((f) => `accompanyingMinors.${f}`),
+    ...Object.keys(VERIFICATION_FIELDS).map((f) => `verificationTasks.${f}`),
+  ],
+  verificationRequest: ['verificationTasks.assignedAgencyId', 'verificationTasks.dueOn'],
   supportEditable: Object.keys(SUPPORT_FIELDS)
     .filter((f) => !['id', 'decisionDueOn'].includes(f))
     .map((f) => `supportServices.${f}`),
@@ -183,9 +205,9 @@ export interface RolePolicy {
   transition?: AccessReason[];
 }
 
-const { caseHeader, caseAll, personAll, caseEditable, personEditable, supportAll, supportEditable } = FIELD_GROUPS;
-const owning = [...caseAll, ...personAll, ...supportAll];
-const editing = [...caseEditable, ...personEditable, ...supportEditable];
+const { caseHeader, caseAll, personAll, caseEditable, personEditable, supportAll, supportEditable, verificationAll, policeView } = FIELD_GROUPS;
+const owning = [...caseAll, ...personAll, ...supportAll, ...verificationAll];
+const editing = [...caseEditable, ...personEditable, ...supportEditable, ...FIELD_GROUPS.verificationRequest];
 const none: RolePolicy = { read: {}, write: {}, create: false };
 
 /**
@@ -207,7 +229,12 @@ export const POLICY: Record<Role, RolePolicy> = {
     transition: ['OWNER_AGENCY', 'ASSIGNED'],
   },
   BORDER_GUARD: { read: { HANDOVER: caseHeader }, write: {}, create: false },
-  POLICE_OFFICER: none,
+  POLICE_OFFICER: {
+    read: { VERIFICATION_TASK: policeView },
+    write: { VERIFICATION_TASK: ['verificationTasks.status', 'verificationTasks.findings'] },
+    create: false,
+    transition: ['VERIFICATION_TASK'],
+  },
   LEGAL_AID_OFFICER: none,
   HEALTH_WORKER: none,
   STATISTICIAN: none,
@@ -219,4 +246,4 @@ export const POLICY: Record<Role, RolePolicy> = {
 export const CASE_OWNING_AGENCY_TYPES = ['SOCIAL_AFFAIRS', 'SHELTER'] as const;
 
 /** Every declared field path, for validation of the policy and of audit paths. */
-export const ALL_FIELD_PATHS = new Set<string>([...caseAll, ...personAll, ...supportAll]);
+export const ALL_FIELD_PATHS = new Set<string>([...caseAll, ...personAll, ...supportAll, ...verificationAll]);

@@ -20,10 +20,12 @@ function reasonCondition(reason: AccessReason, actor: Actor, p: SqlParams): stri
     case 'HANDOVER':
       // The border unit that recorded the handover which opened the case.
       return `EXISTS (SELECT 1 FROM handovers h WHERE h.id = c.source_handover_id AND h.recorded_by_agency_id = ${p.add(actor.agencyId)}::uuid)`;
+    case 'VERIFICATION_TASK':
+      // An open verification/identification task assigned to the actor's agency.
+      return `EXISTS (SELECT 1 FROM verification_tasks v WHERE v.case_id = c.id AND v.assigned_agency_id = ${p.add(actor.agencyId)}::uuid AND v.status = 'OPEN')`;
     // Declared for the modules that bring them; each will be an EXISTS over its own table, e.g.
     // REFERRAL: EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id AND r.to_agency_id = $agency AND r.active)
     case 'REFERRAL':
-    case 'VERIFICATION_TASK':
     case 'BREAK_GLASS':
       return null;
   }
