@@ -10,6 +10,9 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CaseResult, CasesService } from './cases.service';
 import { CreateCaseDto } from './dto/create-case.dto';
 import { ListCasesQuery } from './dto/list-cases.query';
+import { Throttle } from '@nestjs/throttler';
+import { DuplicateCheckService } from './duplicate-check.service';
+import { DuplicateCheckDto } from './dto/duplicate-check.dto';
 import { TransitionDto } from './dto/transition.dto';
 import { UpdateCaseDto } from './dto/update-case.dto';
 import { CaseTransitionsService } from './lifecycle/case-transitions.service';
@@ -40,8 +43,23 @@ export class CasesController {
   constructor(
     private readonly cases: CasesService,
     private readonly transitions: CaseTransitionsService,
+    private readonly duplicates: DuplicateCheckService,
     private readonly idempotency: IdempotencyService,
   ) {}
+
+  @Post('duplicate-check')
+  @HttpCode(200)
+  @Throttle({ default: { limit: 30, ttl: 60_000 } })
+  @ApiOperation({
+    summary:
+      'Is this person already known? In-scope matches return their case; an out-of-scope match only names the agency, and only when two identifiers agree. Rate-limited, purpose required, audited.',
+  })
+  @ApiResponse({ status: 200, schema: { type: 'object', example: { matches: [{ caseId: '0193…', caseNumber: '20-2026-000012', personId: '0193…', matchedOn: ['name', 'name_birth_year'] }], possibleMatchesElsewhere: [{ agencyId: '0193…', agencyName: 'Phòng Bảo trợ xã hội tỉnh Cao Bằng' }] } } })
+  @ApiProblems(400, 401, 403, 429)
+  async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', 'no-store');
+    return this.duplicates.check(actor, dto);
+  }
 
   @Post()
   @ApiOperation({ summary: 'Receive a person: open a case with the victim and accompanying minors' })

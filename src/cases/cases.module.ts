@@ -3,13 +3,14 @@ import { AccessModule } from '../access/access.module';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
+import { DuplicateCheckService } from './duplicate-check.service';
 import { CaseTransitionsService } from './lifecycle/case-transitions.service';
 import { HolidayCalendar } from './lifecycle/holiday-calendar';
 
 @Module({
   imports: [AccessModule],
   controllers: [CasesController],
-  providers: [CasesRepository, CasesService, CaseTransitionsService, HolidayCalendar],
+  providers: [CasesRepository, CasesService, CaseTransitionsService, DuplicateCheckService, HolidayCalendar],
   exports: [CasesRepository, CasesService, HolidayCalendar],
 })
 export class CasesModule {}
