@@ -18,6 +18,7 @@ import { loggerModule } from './logging/logger.module';
 import { UsersModule } from './users/users.module';
 import { IdentificationModule } from './identification/identification.module';
 import { ReceptionModule } from './reception/reception.module';
+import { ReportsModule } from './reports/reports.module';
 import { ReferenceModule } from './reference/reference.module';
 import { SupportModule } from './support/support.module';
 import { Runtime } from './runtime';
@@ -59,6 +60,7 @@ export class AppModule {
         SupportModule,
         ReceptionModule,
         IdentificationModule,
+        ReportsModule,
         AuthModule,
         AgenciesModule,
         UsersModule,
