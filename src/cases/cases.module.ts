@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { CaseAccessService } from '../access/case-access.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
@@ -10,7 +11,7 @@ import { HolidayCalendar } from './lifecycle/holiday-calendar';
 @Module({
   imports: [AccessModule],
   controllers: [CasesController],
-  providers: [CasesRepository, CasesService, CaseTransitionsService, DuplicateCheckService, HolidayCalendar],
-  exports: [CasesRepository, CasesService, HolidayCalendar],
+  providers: [CasesRepository, CaseAccessService, CasesService, CaseTransitionsService, DuplicateCheckService, HolidayCalendar],
+  exports: [CasesRepository, CaseAccessService, CasesService, HolidayCalendar],
 })
 export class CasesModule {}

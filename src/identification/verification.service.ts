@@ -2,15 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { permittedCaseFields } from '../access/case-ability';
-import { AccessReason, VERIFICATION_FIELDS } from '../access/field-registry';
+import { CaseAccessService } from '../access/case-access.service';
+import { VERIFICATION_FIELDS } from '../access/field-registry';
 import { FieldProtection } from '../access/field-protection.service';
 import { mapRecord } from '../access/record-mapper';
-import { scopePredicate } from '../access/scope-predicate';
 import { AuditService, auditActorOf } from '../audit';
 import type { Actor } from '../auth/actor';
 import { ProblemException } from '../common/problem';
-import { AppConfig } from '../config/app-config';
 import { CaseRow, CasesRepository } from '../cases/cases.repository';
 import { calendarDeadline, isOverdue } from '../cases/lifecycle/deadlines';
 import { rulesFor } from '../cases/lifecycle/lifecycle-rules';
@@ -29,18 +27,10 @@ export class VerificationService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly cases: CasesRepository,
+    private readonly access: CaseAccessService,
     private readonly protection: FieldProtection,
     private readonly audit: AuditService,
-    private readonly config: AppConfig,
   ) {}
-
-  private async access(actor: Actor, caseId: string, tx?: Parameters<CasesRepository['findInScope']>[2]) {
-    const row = await this.cases.findInScope(caseId, (p) => scopePredicate(actor, p, { caseScope: this.config.CASE_SCOPE }), tx);
-    const own = (paths: ReadonlySet<string>) => new Set([...paths].filter((p) => p.startsWith(PREFIX)).map((p) => p.slice(PREFIX.length) as VField));
-    const readable = row ? own(permittedCaseFields(actor.role, 'read', row.reasons as AccessReason[])) : new Set<VField>();
-    if (!row || readable.size === 0) throw ProblemException.notFound('case');
-    return { row, readable, writable: own(permittedCaseFields(actor.role, 'update', row.reasons as AccessReason[])) };
-  }
 
   private render(row: CaseRow, task: Record<string, unknown>, fields: Set<VField>) {
     const decrypted =
@@ -54,7 +44,7 @@ export class VerificationService {
 
   async create(actor: Actor, caseId: string, dto: CreateVerificationTaskDto) {
     return this.cases.transaction(async (tx) => {
-      const { row, readable, writable } = await this.access(actor, caseId, tx);
+      const { row, readable, writable } = await this.access.requirePart<VField>(actor, caseId, PREFIX, tx);
       if (!writable.has('assignedAgencyId')) throw ProblemException.forbidden('forbidden', 'Your role may not request verification.');
       const [agency] = await tx.query('SELECT type FROM agencies WHERE id = $1', [dto.assignedAgencyId]);
       if (agency?.type !== 'POLICE') {
@@ -78,7 +68,7 @@ export class VerificationService {
   }
 
   async listForCase(actor: Actor, caseId: string) {
-    const { row, readable } = await this.access(actor, caseId);
+    const { row, readable } = await this.access.requirePart<VField>(actor, caseId, PREFIX);
     const tasks: Array<Record<string, unknown>> = await this.db.query('SELECT * FROM verification_tasks WHERE case_id = $1 ORDER BY requested_at', [caseId]);
     const items = tasks.map((t) => this.render(row, t, readable));
     await this.audit.recordRead(auditActorOf(actor), [
@@ -106,16 +96,11 @@ export class VerificationService {
   async update(actor: Actor, caseId: string, id: string, ifMatch: string | undefined, dto: UpdateVerificationTaskDto) {
     if (ifMatch === undefined) throw ProblemException.preconditionRequired();
     return this.cases.transaction(async (tx) => {
-      const { row, readable, writable } = await this.access(actor, caseId, tx);
+      const { row, readable, writable } = await this.access.requirePart<VField>(actor, caseId, PREFIX, tx);
       const [task] = await tx.query('SELECT * FROM verification_tasks WHERE id = $1 AND case_id = $2', [id, caseId]);
       if (!task) throw ProblemException.notFound('verification task');
       const requested = (['status', 'findings'] as const).filter((f) => dto[f] !== undefined);
-      const denied = requested.filter((f) => !writable.has(f));
-      if (denied.length) {
-        throw new ProblemException(403, 'field-not-writable', 'Forbidden', 'Your role may not change some of these fields.', {
-          errors: denied.map((f) => ({ field: f, message: `${f} is not writable by your role` })),
-        });
-      }
+      this.access.requireWritable(requested, writable);
       if (ifMatch.trim() !== `"v${task.version}"`) throw ProblemException.preconditionFailed();
       if (task.status !== 'OPEN') throw ProblemException.conflict('task-closed', 'The verification task is already closed.');
       const sets: string[] = ['version = version + 1'];

@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { permittedCaseFields } from '../access/case-ability';
-import { AccessReason, SUPPORT_FIELDS, SupportField } from '../access/field-registry';
+import { CaseAccessService } from '../access/case-access.service';
+import { SUPPORT_FIELDS, SupportField } from '../access/field-registry';
 import { FieldProtection } from '../access/field-protection.service';
 import { mapRecord } from '../access/record-mapper';
-import { scopePredicate } from '../access/scope-predicate';
 import { AuditService, auditActorOf } from '../audit';
 import type { Actor } from '../auth/actor';
 import { FieldError, ProblemException } from '../common/problem';
-import { AppConfig } from '../config/app-config';
-import { CaseRow, CasesRepository } from '../cases/cases.repository';
+import { CasesRepository } from '../cases/cases.repository';
 import { isOverdue, workingDayDeadline } from '../cases/lifecycle/deadlines';
 import { rulesFor } from '../cases/lifecycle/lifecycle-rules';
 import type { SupportType } from '../reference/reference-data';
@@ -30,21 +28,12 @@ const PREFIX = 'supportServices.';
 export class SupportService {
   constructor(
     private readonly cases: CasesRepository,
+    private readonly access: CaseAccessService,
     private readonly repo: SupportRepository,
     private readonly protection: FieldProtection,
     private readonly audit: AuditService,
-    private readonly config: AppConfig,
     private readonly holidays: HolidayCalendar,
   ) {}
-
-  /** The case in scope and the support fields the actor may read and write on it — 404 if none (same as missing). */
-  private async access(actor: Actor, caseId: string, tx?: EntityManager): Promise<{ row: CaseRow; readable: Set<SupportField>; writable: Set<SupportField> }> {
-    const row = await this.cases.findInScope(caseId, (p) => scopePredicate(actor, p, { caseScope: this.config.CASE_SCOPE }), tx);
-    const own = (paths: ReadonlySet<string>) => new Set([...paths].filter((p) => p.startsWith(PREFIX)).map((p) => p.slice(PREFIX.length) as SupportField));
-    const readable = row ? own(permittedCaseFields(actor.role, 'read', row.reasons as AccessReason[])) : new Set<SupportField>();
-    if (!row || readable.size === 0) throw ProblemException.notFound('case');
-    return { row, readable, writable: own(permittedCaseFields(actor.role, 'update', row.reasons as AccessReason[])) };
-  }
 
   private render(row: SupportRow, fields: Set<SupportField>): { body: Record<string, unknown>; paths: string[] } {
     const key = fields.has('note') && row.note_enc ? this.protection.openKey({ ownerId: row.person_id, kekVersion: row.key_version, wrapped: row.key_wrapped }) : null;
@@ -56,9 +45,9 @@ export class SupportService {
 
   async create(actor: Actor, caseId: string, dto: CreateSupportServiceDto): Promise<{ body: Record<string, unknown>; etag: string }> {
     return this.cases.transaction(async (tx) => {
-      const { row, readable, writable } = await this.access(actor, caseId, tx);
+      const { row, readable, writable } = await this.access.requirePart<SupportField>(actor, caseId, PREFIX, tx);
       const requested = Object.keys(dto).filter((k) => (dto as unknown as Record<string, unknown>)[k] !== undefined) as SupportField[];
-      this.requireWritable(requested, writable);
+      this.access.requireWritable(requested, writable);
       const persons = await this.cases.personsOf([caseId], ['VICTIM', 'ACCOMPANYING_MINOR'], tx);
       const person = persons.find((p) => p.id === dto.personId);
       const victim = persons.find((p) => p.kind === 'VICTIM');
@@ -105,7 +94,7 @@ export class SupportService {
   }
 
   async list(actor: Actor, caseId: string): Promise<{ items: Record<string, unknown>[]; nextCursor: null }> {
-    const { readable: fields } = await this.access(actor, caseId);
+    const { readable: fields } = await this.access.requirePart<SupportField>(actor, caseId, PREFIX);
     const rows = await this.repo.forCase(caseId);
     const items = rows.map((r) => this.render(r, fields).body);
     await this.audit.recordRead(auditActorOf(actor), [
@@ -117,11 +106,11 @@ export class SupportService {
   async update(actor: Actor, caseId: string, id: string, ifMatch: string | undefined, dto: UpdateSupportServiceDto): Promise<{ body: Record<string, unknown>; etag: string }> {
     if (ifMatch === undefined) throw ProblemException.preconditionRequired();
     return this.cases.transaction(async (tx) => {
-      const { readable, writable } = await this.access(actor, caseId, tx);
+      const { readable, writable } = await this.access.requirePart<SupportField>(actor, caseId, PREFIX, tx);
       const current = await this.repo.one(caseId, id, tx);
       if (!current) throw ProblemException.notFound('support service');
       const requested = Object.keys(dto).filter((k) => (dto as Record<string, unknown>)[k] !== undefined) as SupportField[];
-      this.requireWritable(requested, writable);
+      this.access.requireWritable(requested, writable);
       if (ifMatch.trim() !== `"v${current.version}"`) throw ProblemException.preconditionFailed();
       if (dto.endDate && dto.endDate < (current.start_date as string)) {
         throw ProblemException.unprocessable('invalid-support', 'endDate must not be before startDate.', { errors: [{ field: 'endDate', message: 'endDate must not be before startDate' }] });
@@ -147,7 +136,7 @@ export class SupportService {
 
   /** Per person: who they are for Article 37, what they are entitled to, what they received, open applications. */
   async entitlements(actor: Actor, caseId: string) {
-    const { row, readable: fields } = await this.access(actor, caseId);
+    const { row, readable: fields } = await this.access.requirePart<SupportField>(actor, caseId, PREFIX);
     const rules = rulesFor(row.rules_version as string);
     const persons = await this.cases.personsOf([caseId], ['VICTIM', 'ACCOMPANYING_MINOR']);
     const victim = persons.find((p) => p.kind === 'VICTIM');
@@ -179,12 +168,4 @@ export class SupportService {
     return { rulesVersion: rules.version, persons: result };
   }
 
-  private requireWritable(requested: SupportField[], fields: Set<SupportField>): void {
-    const denied = requested.filter((f) => !fields.has(f));
-    if (denied.length) {
-      throw new ProblemException(403, 'field-not-writable', 'Forbidden', 'Your role may not change some of these fields.', {
-        errors: denied.map((f) => ({ field: f, message: `${f} is not writable by your role` })),
-      });
-    }
-  }
 }
