@@ -16,7 +16,7 @@ export type Classification = 'STAT' | 'PERSONAL' | 'SENSITIVE';
 export const ACCESS_REASONS = ['OWNER_AGENCY', 'ASSIGNED', 'REFERRAL', 'VERIFICATION_TASK', 'HANDOVER', 'BREAK_GLASS'] as const;
 export type AccessReason = (typeof ACCESS_REASONS)[number];
 
-export type FieldType = 'uuid' | 'string' | 'date' | 'datetime' | 'integer' | 'string[]' | 'json';
+export type FieldType = 'uuid' | 'string' | 'date' | 'datetime' | 'integer' | 'boolean' | 'string[]' | 'json';
 
 export interface FieldSpec {
   classification: Classification;
@@ -105,6 +105,39 @@ export const VERIFICATION_FIELDS = {
   findings: sensitive('findings_enc'),
 } as const satisfies Record<string, FieldSpec>;
 
+/** Protection measures for a person (table `protection_measures`; texts under the person's key). */
+export const PROTECTION_FIELDS = {
+  id: stat('id', 'uuid'),
+  personId: stat('person_id', 'uuid'),
+  type: stat('type'),
+  decidedByAgencyId: stat('decided_by_agency_id', 'uuid'),
+  startDate: stat('start_date', 'date'),
+  endDate: stat('end_date', 'date'),
+  refused: stat('refused', 'boolean'),
+  refusalCommitment: sensitive('refusal_commitment_enc'),
+  note: sensitive('note_enc'),
+} as const satisfies Record<string, FieldSpec>;
+
+/** Shelter stays (table `shelter_stays`): the 120-day limit of Art. 37(1)(a) with extensions. */
+export const SHELTER_FIELDS = {
+  id: stat('id', 'uuid'),
+  personId: stat('person_id', 'uuid'),
+  facilityAgencyId: stat('facility_agency_id', 'uuid'),
+  admittedOn: stat('admitted_on', 'date'),
+  extensionDays: stat('extension_days', 'integer'),
+  plannedExitOn: stat('planned_exit_on', 'date'),
+  dischargedOn: stat('discharged_on', 'date'),
+  extensionReason: sensitive('extension_reason_enc'),
+} as const satisfies Record<string, FieldSpec>;
+
+/** Case notes (table `case_notes`; the body under the case key). Append-only. */
+export const NOTE_FIELDS = {
+  id: stat('id', 'uuid'),
+  createdBy: stat('created_by', 'uuid'),
+  createdAt: stat('created_at', 'datetime'),
+  body: sensitive('body_enc'),
+} as const satisfies Record<string, FieldSpec>;
+
 /** Border handover records (table `handovers`; officers and documents under the handover's data key). */
 export const HANDOVER_FIELDS = {
   id: stat('id', 'uuid'),
@@ -175,6 +208,16 @@ export const FIELD_GROUPS = {
   personEditable: personPaths(personKeys.filter((f) => f !== 'id' && f !== 'ageBand')),
   supportAll: Object.keys(SUPPORT_FIELDS).map((f) => `supportServices.${f}`),
   verificationAll: Object.keys(VERIFICATION_FIELDS).map((f) => `verificationTasks.${f}`),
+  careAll: [
+    ...Object.keys(PROTECTION_FIELDS).map((f) => `protectionMeasures.${f}`),
+    ...Object.keys(SHELTER_FIELDS).map((f) => `shelterStays.${f}`),
+    ...Object.keys(NOTE_FIELDS).map((f) => `notes.${f}`),
+  ],
+  careEditable: [
+    ...Object.keys(PROTECTION_FIELDS).filter((f) => f !== 'id').map((f) => `protectionMeasures.${f}`),
+    ...Object.keys(SHELTER_FIELDS).filter((f) => !['id', 'plannedExitOn'].includes(f)).map((f) => `shelterStays.${f}`),
+    'notes.body',
+  ],
   /** What the police need to verify and identify: who the person is and what happened — not support, notes or ethnicity. */
   policeView: [
     'id', 'caseNumber', 'stage', 'stageChangedAt', 'identificationOutcome', 'channel', 'receivedAt', 'provinceCode', 'communeCode', 'exploitationForms', 'destinationCountry',
@@ -206,8 +249,8 @@ export interface RolePolicy {
 }
 
 const { caseHeader, caseAll, personAll, caseEditable, personEditable, supportAll, supportEditable, verificationAll, policeView } = FIELD_GROUPS;
-const owning = [...caseAll, ...personAll, ...supportAll, ...verificationAll];
-const editing = [...caseEditable, ...personEditable, ...supportEditable, ...FIELD_GROUPS.verificationRequest];
+const owning = [...caseAll, ...personAll, ...supportAll, ...verificationAll, ...FIELD_GROUPS.careAll];
+const editing = [...caseEditable, ...personEditable, ...supportEditable, ...FIELD_GROUPS.verificationRequest, ...FIELD_GROUPS.careEditable];
 const none: RolePolicy = { read: {}, write: {}, create: false };
 
 /**
@@ -246,4 +289,4 @@ export const POLICY: Record<Role, RolePolicy> = {
 export const CASE_OWNING_AGENCY_TYPES = ['SOCIAL_AFFAIRS', 'SHELTER'] as const;
 
 /** Every declared field path, for validation of the policy and of audit paths. */
-export const ALL_FIELD_PATHS = new Set<string>([...caseAll, ...personAll, ...supportAll, ...verificationAll]);
+export const ALL_FIELD_PATHS = new Set<string>([...caseAll, ...personAll, ...supportAll, ...verificationAll, ...FIELD_GROUPS.careAll]);

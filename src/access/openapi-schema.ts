@@ -7,6 +7,7 @@ const TYPE_SCHEMAS: Record<FieldType, SchemaObject> = {
   date: { type: 'string', format: 'date' },
   datetime: { type: 'string', format: 'date-time' },
   integer: { type: 'integer' },
+  boolean: { type: 'boolean' },
   'string[]': { type: 'array', items: { type: 'string' } },
   json: { type: 'object' },
 };
