@@ -16,6 +16,7 @@ import { DuplicateCheckDto } from './dto/duplicate-check.dto';
 import { TransitionDto } from './dto/transition.dto';
 import { UpdateCaseDto } from './dto/update-case.dto';
 import { CaseTransitionsService } from './lifecycle/case-transitions.service';
+import { OverdueService } from './lifecycle/overdue.service';
 
 const PURPOSE = /^[A-Z0-9_]{1,64}$/;
 const uuidPipe = new ParseUUIDPipe({
@@ -44,6 +45,7 @@ export class CasesController {
     private readonly cases: CasesService,
     private readonly transitions: CaseTransitionsService,
     private readonly duplicates: DuplicateCheckService,
+    private readonly overdueQueue: OverdueService,
     private readonly idempotency: IdempotencyService,
   ) {}
 
@@ -78,6 +80,14 @@ export class CasesController {
   async list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'no-store');
     return this.cases.list(actor, query, purposeOf(purpose));
+  }
+
+  @Get('overdue')
+  @ApiOperation({ summary: 'Legal deadlines passed in the caller\'s scope (initial verification, verification tasks, shelter stays, applications)' })
+  @ApiResponse({ status: 200, schema: { type: 'object', example: { items: [{ caseId: '0193…', caseNumber: '20-2026-000007', stage: 'RECEIVED', kind: 'INITIAL_VERIFICATION', dueOn: '2026-10-05', daysOverdue: 3 }], nextCursor: null } } })
+  @ApiProblems(401, 429)
+  overdue(@CurrentActor() actor: Actor) {
+    return this.overdueQueue.list(actor);
   }
 
   @Get(':id')

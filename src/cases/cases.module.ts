@@ -7,11 +7,12 @@ import { CasesService } from './cases.service';
 import { DuplicateCheckService } from './duplicate-check.service';
 import { CaseTransitionsService } from './lifecycle/case-transitions.service';
 import { HolidayCalendar } from './lifecycle/holiday-calendar';
+import { OverdueService } from './lifecycle/overdue.service';
 
 @Module({
   imports: [AccessModule],
   controllers: [CasesController],
-  providers: [CasesRepository, CaseAccessService, CasesService, CaseTransitionsService, DuplicateCheckService, HolidayCalendar],
+  providers: [CasesRepository, CaseAccessService, CasesService, CaseTransitionsService, DuplicateCheckService, OverdueService, HolidayCalendar],
   exports: [CasesRepository, CaseAccessService, CasesService, HolidayCalendar],
 })
 export class CasesModule {}
