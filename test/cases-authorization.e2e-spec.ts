@@ -72,6 +72,7 @@ describe('cases: authorization matrix (role × relation × endpoint → status a
       if (row.get === 200) {
         expect(sorted(res.body)).toEqual(CASE_KEYS_ALL);
         expect(sorted(res.body.victim)).toEqual(PERSON_KEYS_ALL);
+        expect(res.body.relatives).toEqual([]);
         expect(res.body.accompanyingMinors).toHaveLength(1);
         expect(sorted(res.body.accompanyingMinors[0])).toEqual(PERSON_KEYS_ALL);
         expect(res.body.victim.fullName).toBe('Nguyễn Thị Lành 1');

@@ -141,3 +141,26 @@ describe('cases: reception, reads, optimistic concurrency, idempotency', () => {
     await t.http().get('/api/v1/cases?cursor=$$$').set(auth).expect(400);
   });
 });
+
+describe('cases: relatives and contacts', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('are persons of the case under their own keys, returned to the owning agency, never blind-indexed', async () => {
+    t = await createTestApp();
+    const sa = (await createAgency(t, { type: 'SOCIAL_AFFAIRS' })).id;
+    const cw = await createUserAndLogin(t, { role: 'CASEWORKER', agencyId: sa });
+    const body = { ...receptionPayload(30), relatives: [{ fullName: 'Nguyễn Văn Hùng', relation: 'PARENT', phone: '0203 888 777', address: 'Thôn Nà Pàn' }] };
+    const created = await t.http().post('/api/v1/cases').set({ Authorization: `Bearer ${cw.token}` }).send(body).expect(201);
+    expect(created.body.relatives).toEqual([
+      expect.objectContaining({ fullName: 'Nguyễn Văn Hùng', relation: 'PARENT', phone: '0203 888 777', address: 'Thôn Nà Pàn', sex: 'UNKNOWN', nationality: 'XX' }),
+    ]);
+    const rel = created.body.relatives[0];
+    const [key] = await t.sql(`SELECT owner_type FROM data_keys WHERE owner_id = $1`, [rel.id]);
+    expect(key.owner_type).toBe('person');
+    expect(await t.sql(`SELECT * FROM person_blind_indexes WHERE person_id = $1`, [rel.id])).toEqual([]);
+    expect(JSON.stringify(await t.sql(`SELECT * FROM persons WHERE id = $1`, [rel.id]))).not.toContain('Hùng');
+    const entitlements = await t.http().get(`/api/v1/cases/${created.body.id}/entitlements`).set({ Authorization: `Bearer ${cw.token}` }).expect(200);
+    expect(entitlements.body.persons.map((p: { kind: string }) => p.kind)).toEqual(['VICTIM', 'ACCOMPANYING_MINOR']);
+  });
+});

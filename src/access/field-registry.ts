@@ -191,7 +191,9 @@ export type SupportField = keyof typeof SUPPORT_FIELDS;
 export type PersonField = keyof typeof PERSON_FIELDS;
 
 /** The person collections of a case response; field paths are `<collection>.<personField>`. */
-export const PERSON_COLLECTIONS = ['victim', 'accompanyingMinors'] as const;
+export const PERSON_COLLECTIONS = ['victim', 'accompanyingMinors', 'relatives'] as const;
+/** The stored person kind of each collection. */
+export const COLLECTION_KINDS = { victim: 'VICTIM', accompanyingMinors: 'ACCOMPANYING_MINOR', relatives: 'RELATIVE' } as const;
 export type PersonCollection = (typeof PERSON_COLLECTIONS)[number];
 
 const caseKeys = Object.keys(CASE_FIELDS) as CaseField[];

@@ -1,6 +1,6 @@
 import type { Role } from '../access/roles';
 import { permittedCaseFields } from '../access/case-ability';
-import { AccessReason, CASE_FIELDS, CaseField, PERSON_COLLECTIONS, PERSON_FIELDS, PersonCollection, PersonField } from '../access/field-registry';
+import { AccessReason, CASE_FIELDS, CaseField, COLLECTION_KINDS, PERSON_COLLECTIONS, PERSON_FIELDS, PersonCollection, PersonField } from '../access/field-registry';
 import { FieldProtection } from '../access/field-protection.service';
 import { mapRecord } from '../access/record-mapper';
 import type { CaseRow, PersonRow } from './cases.repository';
@@ -14,7 +14,7 @@ export class CaseView {
     this.caseFields = new Set([...paths].filter((p) => !p.includes('.')) as CaseField[]);
     const byCollection = (c: PersonCollection) =>
       new Set([...paths].filter((p) => p.startsWith(`${c}.`)).map((p) => p.slice(c.length + 1)) as PersonField[]);
-    this.personFields = { victim: byCollection('victim'), accompanyingMinors: byCollection('accompanyingMinors') };
+    this.personFields = { victim: byCollection('victim'), accompanyingMinors: byCollection('accompanyingMinors'), relatives: byCollection('relatives') };
   }
 
   static forRead(role: Role, reasons: readonly string[], restrictTo?: ReadonlySet<string>): CaseView {
@@ -28,10 +28,7 @@ export class CaseView {
 
   /** Person kinds whose rows must be fetched for this view. */
   get personKinds(): Array<PersonRow['kind']> {
-    const kinds: Array<PersonRow['kind']> = [];
-    if (this.personFields.victim.size) kinds.push('VICTIM');
-    if (this.personFields.accompanyingMinors.size) kinds.push('ACCOMPANYING_MINOR');
-    return kinds;
+    return PERSON_COLLECTIONS.filter((c) => this.personFields[c].size > 0).map((c) => COLLECTION_KINDS[c]);
   }
 }
 
@@ -64,7 +61,7 @@ export function renderCase(
 
   for (const collection of PERSON_COLLECTIONS) {
     if (!view.personFields[collection].size) continue;
-    const kind = collection === 'victim' ? 'VICTIM' : 'ACCOMPANYING_MINOR';
+    const kind = COLLECTION_KINDS[collection];
     const rendered = persons.filter((p) => p.case_id === row.id && p.kind === kind).map((p) => renderPerson(collection, p));
     body[collection] = collection === 'victim' ? (rendered[0] ?? null) : rendered;
     fields.push(...[...view.personFields[collection]].map((f) => `${collection}.${f}`));

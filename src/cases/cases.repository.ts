@@ -17,7 +17,7 @@ export interface CaseRow extends Record<string, unknown> {
 export interface PersonRow extends Record<string, unknown> {
   id: string;
   case_id: string;
-  kind: 'VICTIM' | 'ACCOMPANYING_MINOR';
+  kind: 'VICTIM' | 'ACCOMPANYING_MINOR' | 'RELATIVE';
   key_version: number;
   key_wrapped: Buffer;
 }

@@ -193,7 +193,7 @@ export class CasesService {
     const paths: string[] = [];
     for (const [k, v] of Object.entries(dto)) {
       if (v === undefined) continue;
-      if (k === 'victim' || k === 'accompanyingMinors') {
+      if (k === 'victim' || k === 'accompanyingMinors' || k === 'relatives') {
         const people = Array.isArray(v) ? v : [v];
         const keys = new Set(people.flatMap((p: object) => Object.entries(p).filter(([, x]) => x !== undefined).map(([f]) => f)));
         paths.push(...[...keys].map((f) => `${k}.${f}`));
@@ -222,6 +222,11 @@ export class CasesService {
     const people = [
       { kind: 'VICTIM' as const, ordinal: 0, input: dto.victim as PersonInputDto & { relation?: string } },
       ...(dto.accompanyingMinors ?? []).map((m, i) => ({ kind: 'ACCOMPANYING_MINOR' as const, ordinal: i + 1, input: m })),
+      ...(dto.relatives ?? []).map((r, i) => ({
+        kind: 'RELATIVE' as const,
+        ordinal: i + 1,
+        input: { sex: 'UNKNOWN', nationality: 'XX', ...r } as unknown as PersonInputDto & { relation?: string },
+      })),
     ].map((p) => ({ ...p, id: uuidv7() }));
 
     const personRows = people.map((p) => {
@@ -229,7 +234,8 @@ export class CasesService {
       keys.push({ ...key.stored, ownerType: 'person' });
       return {
         id: p.id,
-        indexes: this.protection.personIndexes(p.input),
+        // Relatives are protected but not searchable: the duplicate check is about victims.
+        indexes: p.kind === 'RELATIVE' ? [] : this.protection.personIndexes(p.input),
         row: {
           id: p.id,
           case_id: caseId,

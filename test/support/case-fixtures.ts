@@ -29,7 +29,7 @@ export function receptionPayload(seed = 1) {
 /** Response keys, written out literally so the tests do not derive expectations from the code under test. */
 export const CASE_KEYS_ALL = [
   'id', 'caseNumber', 'stage', 'stageChangedAt', 'identificationOutcome', 'channel', 'receivedAt', 'provinceCode', 'communeCode', 'ownerAgencyId', 'assignedUserId',
-  'exploitationForms', 'destinationCountry', 'createdAt', 'updatedAt', 'summary', 'victim', 'accompanyingMinors',
+  'exploitationForms', 'destinationCountry', 'createdAt', 'updatedAt', 'summary', 'victim', 'accompanyingMinors', 'relatives',
 ].sort();
 export const PERSON_KEYS_ALL = [
   'id', 'relation', 'sex', 'nationality', 'location', 'ageBand', 'fullName', 'dateOfBirth', 'birthYear', 'idNumber', 'phone',

@@ -16,7 +16,7 @@ import { PROVINCES } from '../../agencies/provinces';
 import { CHANNELS, EXPLOITATION_FORMS } from '../case-enums';
 
 const PROVINCE_CODES = PROVINCES.map((p) => p.code);
-import { AccompanyingMinorInputDto, PersonInputDto, SAFE_TEXT } from './person.dto';
+import { AccompanyingMinorInputDto, PersonInputDto, RelativeInputDto, SAFE_TEXT } from './person.dto';
 
 export const MAX_MINORS = 20;
 
@@ -57,4 +57,8 @@ export class CreateCaseDto {
   @ApiPropertyOptional({ type: [AccompanyingMinorInputDto], maxItems: MAX_MINORS, description: 'Accompanying persons under 18' })
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_MINORS) @ValidateNested({ each: true }) @Type(() => AccompanyingMinorInputDto)
   accompanyingMinors?: AccompanyingMinorInputDto[];
+
+  @ApiPropertyOptional({ type: [RelativeInputDto], maxItems: 10, description: 'Relatives and contacts (protected like the victim)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => RelativeInputDto)
+  relatives?: RelativeInputDto[];
 }

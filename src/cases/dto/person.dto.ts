@@ -61,3 +61,32 @@ export class AccompanyingMinorInputDto extends PersonInputDto {
   @IsOptional() @IsIn(MINOR_RELATIONS)
   relation?: (typeof MINOR_RELATIONS)[number];
 }
+
+export const RELATIVE_RELATIONS = ['PARENT', 'SPOUSE', 'SIBLING', 'CHILD', 'GUARDIAN', 'OTHER_RELATIVE', 'CONTACT'] as const;
+
+/** A relative or contact of the victim (người thân thích): protected like the victim, under their own key. */
+export class RelativeInputDto {
+  @ApiProperty({ maxLength: 200, example: 'Nguyễn Văn Hùng', description: 'PERSONAL, encrypted' })
+  @IsString() @MinLength(1) @MaxLength(200) @Matches(SAFE_LINE, SAFE_MSG)
+  fullName: string;
+
+  @ApiProperty({ enum: RELATIVE_RELATIONS })
+  @IsIn(RELATIVE_RELATIONS)
+  relation: (typeof RELATIVE_RELATIONS)[number];
+
+  @ApiPropertyOptional({ enum: SEXES, default: 'UNKNOWN' })
+  @IsOptional() @IsIn(SEXES)
+  sex?: (typeof SEXES)[number];
+
+  @ApiPropertyOptional({ pattern: '^[A-Z]{2}$', default: 'XX' })
+  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: '$property must be an ISO 3166-1 alpha-2 code' })
+  nationality?: string;
+
+  @ApiPropertyOptional({ maxLength: 20, pattern: '^\\+?[0-9 ().-]{6,20}$', description: 'PERSONAL, encrypted' })
+  @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{6,20}$/, { message: '$property must be a phone number' })
+  phone?: string;
+
+  @ApiPropertyOptional({ maxLength: 300, description: 'PERSONAL, encrypted' })
+  @IsOptional() @IsString() @MaxLength(300) @Matches(SAFE_LINE, SAFE_MSG)
+  address?: string;
+}

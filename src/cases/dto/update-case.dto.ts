@@ -10,7 +10,7 @@ export class UpdatePersonDto extends PartialType(PersonInputDto) {}
  * A partial update of the case and its victim. Only the fields the registry lets the caller's role write
  * for this case are accepted (403 naming the others). Requires If-Match.
  */
-export class UpdateCaseDto extends PartialType(OmitType(CreateCaseDto, ['victim', 'accompanyingMinors', 'channel', 'receivedAt', 'provinceCode'] as const)) {
+export class UpdateCaseDto extends PartialType(OmitType(CreateCaseDto, ['victim', 'accompanyingMinors', 'relatives', 'channel', 'receivedAt', 'provinceCode'] as const)) {
   @ApiPropertyOptional({ type: UpdatePersonDto })
   @IsOptional() @ValidateNested() @Type(() => UpdatePersonDto)
   victim?: UpdatePersonDto;
