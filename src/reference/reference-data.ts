@@ -1,6 +1,7 @@
 import { ROLES } from '../access/roles';
 import { AGENCY_TYPES } from '../agencies/agency-types';
 import { PROVINCES } from '../agencies/provinces';
+import { CURRENT_RULES } from '../cases/lifecycle/lifecycle-rules';
 
 /** One entry of a code list: the code, Vietnamese and English labels, and list-specific extras. */
 export interface ReferenceEntry {
@@ -70,9 +71,10 @@ export const REFERENCE_LISTS: Record<string, ReferenceEntry[]> = {
     REINTEGRATION: ['Tái hòa nhập cộng đồng', 'Reintegration'],
     CLOSED: ['Kết thúc', 'Closed'],
     CLOSED_REFERRED: ['Kết thúc do chuyển giao', 'Closed (referred)'],
-  }, {
-    RECEIVED: { htcds: 'Active' }, SUPPORT: { htcds: 'Active' }, REINTEGRATION: { htcds: 'FollowUp' }, CLOSED: { htcds: 'Closed' }, CLOSED_REFERRED: { htcds: 'ClosedReferred' },
-  }),
+  }, Object.fromEntries(STAGE_LIST.map((stage) => [stage, {
+    ownerAgencyTypes: CURRENT_RULES.stageOwners[stage],
+    htcds: { RECEIVED: 'Active', SUPPORT: 'Active', REINTEGRATION: 'FollowUp', CLOSED: 'Closed', CLOSED_REFERRED: 'ClosedReferred' }[stage as string] ?? 'Active',
+  }]))),
   'support-types': labels(SUPPORT_TYPE_LIST, {
     ESSENTIAL_NEEDS: ['Hỗ trợ nhu cầu thiết yếu (chỗ ở tạm thời, ăn, mặc, vệ sinh cá nhân)', 'Essential needs (temporary accommodation, food, clothing, hygiene)'],
     MEDICAL: ['Hỗ trợ y tế', 'Medical support'],
