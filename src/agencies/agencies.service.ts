@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, MoreThan, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { AuditService, operatorAuditActor } from '../audit';
 import { assertSystemAdmin, Operator } from '../auth/operator';
 import { ProblemException } from '../common/problem';
 import { AgencyEntity } from './agency.entity';
@@ -15,7 +16,7 @@ export function toAgencyView(a: AgencyEntity): AgencyResponse {
 export class AgenciesService {
   private readonly repo: Repository<AgencyEntity>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource, private readonly audit: AuditService) {
     this.repo = dataSource.getRepository(AgencyEntity);
   }
 
@@ -28,8 +29,12 @@ export class AgenciesService {
       provinceCode: dto.provinceCode,
       communeCode: dto.communeCode ?? null,
     });
-    await this.repo.insert(agency);
-    // TODO(audit): AGENCY_CREATED (actor or CLI operator, agency id, type, province) in the same transaction.
+    await this.dataSource.transaction(async (tx) => {
+      await tx.getRepository(AgencyEntity).insert(agency);
+      await this.audit.appendInTransaction(tx, operatorAuditActor(by), [
+        { action: 'agency.create', resourceType: 'agency', resourceId: agency.id, fields: ['name', 'type', 'provinceCode', 'communeCode'] },
+      ]);
+    });
     return toAgencyView(agency);
   }
 

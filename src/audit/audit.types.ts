@@ -43,4 +43,9 @@ export function auditActorOf(actor: Actor): AuditActor {
   return { userId: actor.userId, agencyId: actor.agencyId, role: actor.role, requestId: actor.requestId };
 }
 
+/** The local operator (CLI, demo seed) when there is no authenticated actor. */
+export function operatorAuditActor(by: Actor | null): AuditActor {
+  return by ? auditActorOf(by) : { userId: null, agencyId: null, role: 'CLI', requestId: null };
+}
+
 export const SYSTEM_ACTOR: AuditActor = { userId: null, agencyId: null, role: null, requestId: null };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditService, auditActorOf } from '../audit';
 import { ProblemException } from '../common/problem';
 import { UserEntity } from '../users/user.entity';
 import type { Actor } from './actor';
@@ -19,6 +20,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly tokens: TokenService,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -39,12 +41,17 @@ export class AuthService {
       return accepted;
     });
     if (!ok || !user) {
-      // TODO(audit): LOGIN_FAILED (no username or address in the event: user id only when the account exists).
+      // No username or address in the event (they are not ids); the user id only when the account exists.
+      await this.audit.append({ userId: user?.id ?? null, agencyId: user?.agencyId ?? null, role: user?.role ?? null, requestId: null }, [
+        { action: 'auth.login', resourceType: 'session', outcome: 'FAILURE' },
+      ]);
       throw invalidCredentials();
     }
     await this.throttle.recordSuccess(keys);
     const session = await this.sessions.open(user.id);
-    // TODO(audit): LOGIN_SUCCEEDED (user id, agency id, session id).
+    await this.audit.append({ userId: user.id, agencyId: user.agencyId, role: user.role, requestId: null }, [
+      { action: 'auth.login', resourceType: 'session', resourceId: session.sessionId },
+    ]);
     return this.issue(user, session.sessionId, session.refreshToken);
   }
 
@@ -85,8 +92,8 @@ export class AuthService {
     await this.db.transaction(async (tx) => {
       await tx.update(UserEntity, { id: user.id }, { passwordHash, mustChangePassword: false, passwordChangedAt: new Date(), updatedAt: new Date() });
       await this.sessions.revokeAllOfUser(tx, user.id, 'PASSWORD_CHANGED', actor.sessionId);
+      await this.audit.appendInTransaction(tx, auditActorOf(actor), [{ action: 'auth.password_change', resourceType: 'user', resourceId: user.id, fields: ['password'] }]);
     });
-    // TODO(audit): PASSWORD_CHANGED (user id, session id).
   }
 
   private issue(user: UserEntity, sessionId: string, refreshToken: string): TokenResponse {

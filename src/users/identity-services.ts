@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service';
+import { AuditService } from '../audit';
 import { PasswordHasher } from '../auth/password-hasher';
 import { SessionsService } from '../auth/sessions.service';
 import { TokenService } from '../auth/tokens';
@@ -21,7 +22,9 @@ export interface IdentityServices {
  */
 export function identityServices(db: DataSource, config: AppConfig, keyring: Keyring): Omit<IdentityServices, 'close'> {
   const sessions = new SessionsService(db, new TokenService(config, keyring));
-  return { agencies: new AgenciesService(db), users: new UsersService(db, new PasswordHasher(config), sessions) };
+  // Writes only (append in the caller's transaction): the group-commit writer for reads is not needed here.
+  const audit = new AuditService(db, keyring, config);
+  return { agencies: new AgenciesService(db, audit), users: new UsersService(db, new PasswordHasher(config), sessions, audit) };
 }
 
 export async function openIdentityServices(databaseUrl: string, config: AppConfig, keyring: Keyring): Promise<IdentityServices> {

@@ -3,6 +3,7 @@ import { DataSource, FindOptionsWhere, MoreThan, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AgencyEntity } from '../agencies/agency.entity';
 import { decodeCursor, Page, toPage } from '../agencies/pagination';
+import { AuditService, operatorAuditActor } from '../audit';
 import { assertSystemAdmin, Operator } from '../auth/operator';
 import { generateOneTimePassword, PasswordHasher } from '../auth/password-hasher';
 import { SessionsService } from '../auth/sessions.service';
@@ -33,6 +34,7 @@ export class UsersService {
     private readonly db: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
   ) {
     this.repo = db.getRepository(UserEntity);
   }
@@ -68,12 +70,16 @@ export class UsersService {
       deactivatedAt: null,
     });
     try {
-      await this.repo.insert(user);
+      await this.db.transaction(async (tx) => {
+        await tx.getRepository(UserEntity).insert(user);
+        await this.audit.appendInTransaction(tx, operatorAuditActor(by), [
+          { action: 'user.create', resourceType: 'user', resourceId: user.id, fields: ['username', 'role', 'agencyId'] },
+        ]);
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw usernameTaken(); // a concurrent create won the race
       throw e;
     }
-    // TODO(audit): USER_CREATED (actor or CLI operator, new user id, role, agency id; never the password).
     return { ...toUserView(user), ...(oneTimePassword ? { oneTimePassword } : {}) };
   }
 
@@ -106,8 +112,8 @@ export class UsersService {
         .where('id = :id', { id })
         .execute();
       await this.sessions.revokeAllOfUser(tx, id, 'DEACTIVATED');
+      await this.audit.appendInTransaction(tx, operatorAuditActor(by), [{ action: 'user.deactivate', resourceType: 'user', resourceId: id, fields: ['active'] }]);
     });
-    // TODO(audit): USER_DEACTIVATED (actor or CLI operator, user id).
   }
 
   /** Sets a server-generated one-time password (returned once) and revokes every session of the user. */
@@ -124,8 +130,8 @@ export class UsersService {
         .where('id = :id', { id })
         .execute();
       await this.sessions.revokeAllOfUser(tx, id, 'PASSWORD_RESET');
+      await this.audit.appendInTransaction(tx, operatorAuditActor(by), [{ action: 'user.reset_password', resourceType: 'user', resourceId: id, fields: ['password'] }]);
     });
-    // TODO(audit): USER_PASSWORD_RESET (actor or CLI operator, user id; never the password).
     return { id: user.id, username: user.username, mustChangePassword: true, oneTimePassword };
   }
 
