@@ -1,7 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { CreateAgencyDto } from '../agencies/dto/agency.dto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AuditService, operatorAuditActor, verifyAuditCli } from '../audit';
 import { seedDemo } from '../bootstrap/seed-demo';
+import { rotateDataKeys } from '../crypto';
+import { dataSourceOptions } from '../database/data-source-options';
 import { ProblemException } from '../common/problem';
 import { flattenValidationErrors } from '../common/validation';
 import { ConfigError, loadConfig } from '../config/app-config';
@@ -35,6 +40,10 @@ Commands:
                                             revokes the user's sessions
   seed-demo                                 create the demo agencies and users that are missing and print
                                             their one-time passwords once (not in production)
+  verify-audit [--mode incremental|full]    verify the audit hash chain against the signed checkpoints
+                                            (exit 1 and the first broken seq if it does not verify)
+  rotate-keys                               re-wrap every data key under the current master key version
+                                            (MASTER_KEY_CURRENT / currentKek); resumable, field data untouched
   help                                      this text
 
 Connects like the app: DATABASE_URL, or the embedded PostgreSQL in DATA_DIR; keys from KEY_FILE or
@@ -49,6 +58,8 @@ const COMMAND_FLAGS: Record<string, { required: string[]; optional: string[] }> 
   'create-user': { required: ['username', 'role', 'agency'], optional: [] },
   'reset-password': { required: ['username'], optional: [] },
   'seed-demo': { required: [], optional: [] },
+  'verify-audit': { required: [], optional: ['mode'] },
+  'rotate-keys': { required: [], optional: [] },
 };
 
 // DTO field → the flag that sets it, so validation messages point at what the operator typed.
@@ -119,6 +130,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     if (runtime.applied.length) say(`Applied ${runtime.applied.length} migration(s).`);
+    if (command === 'verify-audit') return await verifyAudit(runtime, flags.mode, io);
+    if (command === 'rotate-keys') return await rotateKeys(runtime, io);
     services = await openIdentityServices(runtime.databaseUrl, config, runtime.keyring);
     await execute(command, prepared, services, io);
     return EXIT_OK;
@@ -174,6 +187,32 @@ async function execute(command: string, input: Prepared, services: IdentityServi
       if (!created) io.stderr('The demo users already exist; nothing to seed.\n');
       return;
     }
+  }
+}
+
+async function verifyAudit(runtime: CliRuntime, mode: string | undefined, io: CliIo): Promise<number> {
+  if (mode !== undefined && mode !== 'full' && mode !== 'incremental') throw new UsageError('--mode must be incremental or full.');
+  const result = await verifyAuditCli(runtime.databaseUrl, runtime.keyring, { mode: mode ?? 'incremental', checkpointPath: runtime.config.AUDIT_CHECKPOINT_PATH });
+  io.stdout(`${JSON.stringify(result)}\n`);
+  return result.valid ? EXIT_OK : EXIT_FAILURE;
+}
+
+async function rotateKeys(runtime: CliRuntime, io: CliIo): Promise<number> {
+  const client = new Client({ connectionString: runtime.databaseUrl });
+  await client.connect();
+  try {
+    const count = await rotateDataKeys(client, runtime.keyring, { onProgress: (n) => io.stderr(`\rre-wrapped ${n} data keys`) });
+    io.stdout(`Re-wrapped ${count} data key(s) under KEK version ${runtime.keyring.currentKekVersion}.\n`);
+    const db = new DataSource(dataSourceOptions(runtime.databaseUrl, 2));
+    await db.initialize();
+    try {
+      await new AuditService(db, runtime.keyring, runtime.config).append(operatorAuditActor(null), [{ action: 'keys.rotate', resourceType: 'keyring', purpose: 'KEY_ROTATION' }]);
+    } finally {
+      await db.destroy();
+    }
+    return EXIT_OK;
+  } finally {
+    await client.end();
   }
 }
 

@@ -29,6 +29,11 @@ export class Keyring {
     return { dataKey, wrapped: wrapDataKey(this.kek(kekVersion), kekVersion, dataKey, ownerId), kekVersion };
   }
 
+  /** Wraps an existing data key under the current KEK (key rotation). */
+  wrapKeyForOwner(ownerId: string, dataKey: Buffer): Buffer {
+    return wrapDataKey(this.kek(this.currentKekVersion), this.currentKekVersion, dataKey, ownerId);
+  }
+
   unwrap(ownerId: string, wrapped: Buffer, kekVersion: number): Buffer {
     return unwrapDataKey(this.kek(kekVersion), kekVersion, wrapped, ownerId);
   }
