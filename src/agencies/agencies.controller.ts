@@ -6,8 +6,8 @@ import { Roles } from '../auth/roles.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { AgenciesService } from './agencies.service';
 import { AgencyListResponse, AgencyResponse, CreateAgencyDto } from './dto/agency.dto';
-import { PageQuery } from './pagination';
-import { uuidParam } from './uuid-param';
+import { PageQuery } from '../common/pagination';
+import { uuidParam } from '../common/uuid-param';
 
 /** Agency administration: SYSTEM_ADMIN only (the directory is not yet exposed to other roles). */
 @ApiTags('agencies')

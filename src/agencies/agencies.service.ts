@@ -6,7 +6,7 @@ import { assertSystemAdmin, Operator } from '../auth/operator';
 import { ProblemException } from '../common/problem';
 import { AgencyEntity } from './agency.entity';
 import { AgencyResponse, CreateAgencyDto } from './dto/agency.dto';
-import { decodeCursor, Page, PageQuery, toPage } from './pagination';
+import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination';
 
 export function toAgencyView(a: AgencyEntity): AgencyResponse {
   return { id: a.id, name: a.name, type: a.type, provinceCode: a.provinceCode, communeCode: a.communeCode };

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { caseListSchema, caseResponseSchema } from '../access/openapi-schema';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ProblemException } from '../common/problem';
+import { uuidParam } from '../common/uuid-param';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CaseResult, CasesService } from './cases.service';
@@ -19,9 +20,6 @@ import { CaseTransitionsService } from './lifecycle/case-transitions.service';
 import { OverdueService } from './lifecycle/overdue.service';
 
 const PURPOSE = /^[A-Z0-9_]{1,64}$/;
-const uuidPipe = new ParseUUIDPipe({
-  exceptionFactory: () => ProblemException.validation([{ field: 'id', message: 'id must be a UUID' }]),
-});
 
 function purposeOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
@@ -95,7 +93,7 @@ export class CasesController {
   @ApiHeader(purposeHeader)
   @ApiResponse({ status: 200, schema: caseResponseSchema() })
   @ApiProblems(400, 401, 403, 404, 429)
-  async get(@CurrentActor() actor: Actor, @Param('id', uuidPipe) id: string, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.cases.get(actor, id, purposeOf(purpose)));
   }
 
@@ -107,7 +105,7 @@ export class CasesController {
   @ApiProblems(400, 401, 403, 404, 412, 422, 428, 429)
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidPipe) id: string,
+    @Param('id', uuidParam) id: string,
     @Body() dto: UpdateCaseDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Headers('x-access-purpose') purpose: string | undefined,
@@ -137,7 +135,7 @@ export class CasesController {
     },
   })
   @ApiProblems(400, 401, 403, 404, 409, 422, 429)
-  async transition(@CurrentActor() actor: Actor, @Param('id', uuidPipe) id: string, @Body() dto: TransitionDto, @Res({ passthrough: true }) res: Response) {
+  async transition(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: TransitionDto, @Res({ passthrough: true }) res: Response) {
     const result = await this.transitions.transition(actor, id, dto);
     res.setHeader('ETag', result.etag);
     return result.body;

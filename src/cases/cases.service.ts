@@ -9,6 +9,7 @@ import { AuditService, auditActorOf } from '../audit';
 import type { Actor } from '../auth/actor';
 import { FieldError, ProblemException } from '../common/problem';
 import { AppConfig } from '../config/app-config';
+import { decodeCursor } from '../common/pagination';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ageAt, ageBand } from './age';
 import { CASE_TABLE, CaseView, PERSON_TABLE, renderCase } from './case-view';
@@ -37,13 +38,6 @@ const LIST_PATHS = new Set([
 const DEFAULT_PURPOSE = 'CASE_MANAGEMENT';
 const etagOf = (version: number) => `"v${version}"`;
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
-const decodeCursor = (cursor: string): string => {
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
-    throw ProblemException.validation([{ field: 'cursor', message: 'cursor is not a valid cursor' }]);
-  }
-  return id;
-};
 
 /** Plain values of a person (input) keyed by registry field. */
 function personValues(input: Partial<PersonInputDto> & { relation?: string }): Partial<Record<PersonField, string | number | null>> {
@@ -118,7 +112,7 @@ export class CasesService {
     const limit = query.limit ?? 50;
     const rows = await this.repo.listInScope(this.scope(actor), {
       limit: limit + 1,
-      before: query.cursor ? decodeCursor(query.cursor) : undefined,
+      before: decodeCursor(query.cursor),
       stage: query.stage,
     });
     const page = rows.slice(0, limit);

@@ -1,14 +1,13 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { ProblemException } from '../common/problem';
+import { uuidParamFor } from '../common/uuid-param';
 import { CreateVerificationTaskDto, UpdateVerificationTaskDto } from './verification.dto';
 import { VerificationService } from './verification.service';
 
-const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field, message: `${field} must be a UUID` }]) });
 
 @ApiTags('verification')
 @ApiBearerAuth()
@@ -20,7 +19,7 @@ export class VerificationController {
   @ApiOperation({ summary: 'Ask the police to verify and identify (gives the assigned agency access while the task is open)' })
   @ApiResponse({ status: 201, description: 'The task, with its due date (20 days by default)' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async create(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string, @Body() dto: CreateVerificationTaskDto, @Res({ passthrough: true }) res: Response) {
+  async create(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateVerificationTaskDto, @Res({ passthrough: true }) res: Response) {
     const r = await this.verification.create(actor, caseId, dto);
     res.setHeader('ETag', r.etag).setHeader('Cache-Control', 'no-store');
     return r.body;
@@ -30,7 +29,7 @@ export class VerificationController {
   @ApiOperation({ summary: 'Verification tasks of a case' })
   @ApiResponse({ status: 200, description: '{items, nextCursor}' })
   @ApiProblems(400, 401, 404, 429)
-  list(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string) {
+  list(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string) {
     return this.verification.listForCase(actor, caseId);
   }
 
@@ -42,8 +41,8 @@ export class VerificationController {
   @ApiProblems(400, 401, 403, 404, 409, 412, 428, 429)
   async update(
     @CurrentActor() actor: Actor,
-    @Param('caseId', uuid('caseId')) caseId: string,
-    @Param('id', uuid('id')) id: string,
+    @Param('caseId', uuidParamFor('caseId')) caseId: string,
+    @Param('id', uuidParamFor('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: UpdateVerificationTaskDto,
     @Res({ passthrough: true }) res: Response,

@@ -1,15 +1,15 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { ProblemException } from '../common/problem';
+import { uuidParam } from '../common/uuid-param';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CreateHandoverDto, ListHandoversQuery } from './dto/create-handover.dto';
 import { HandoversService } from './handovers.service';
 
-const uuidPipe = new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field: 'id', message: 'id must be a UUID' }]) });
 
 @ApiTags('handovers')
 @ApiBearerAuth()
@@ -41,7 +41,7 @@ export class HandoversController {
   @ApiOperation({ summary: 'One handover: the recording unit sees the roll call; the receiving agency the header' })
   @ApiResponse({ status: 200, description: 'The handover record' })
   @ApiProblems(400, 401, 404, 429)
-  async get(@CurrentActor() actor: Actor, @Param('id', uuidPipe) id: string, @Res({ passthrough: true }) res: Response) {
+  async get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'no-store');
     return this.handovers.get(actor, id);
   }

@@ -12,6 +12,7 @@ import { ageAt, ageBand } from '../cases/age';
 import { CasesRepository } from '../cases/cases.repository';
 import { CasesService } from '../cases/cases.service';
 import type { CreateCaseDto } from '../cases/dto/create-case.dto';
+import { decodeCursor } from '../common/pagination';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { CreateHandoverDto, HandoverPersonDto, ListHandoversQuery } from './dto/create-handover.dto';
 import { HandoverRow, HandoversRepository } from './handovers.repository';
@@ -196,11 +197,7 @@ export class HandoversService {
     const policy = HANDOVER_POLICY[actor.role];
     if (!policy) return { items: [], nextCursor: null };
     const limit = q.limit ?? 50;
-    let before: string | undefined;
-    if (q.cursor) {
-      before = Buffer.from(q.cursor, 'base64url').toString();
-      if (!/^[0-9a-f-]{36}$/.test(before)) throw ProblemException.validation([{ field: 'cursor', message: 'cursor is not a valid cursor' }]);
-    }
+    const before = decodeCursor(q.cursor);
     const rows = await this.repo.listVisible(actor.agencyId, { limit: limit + 1, before, recordedOnly: !policy.RECEIVING_AGENCY });
     const page = rows.slice(0, limit).filter((r) => this.reasonFor(actor, r).length > 0);
     const cases = await this.repo.spawnedCases(page.map((r) => r.id), this.caseScope(actor));

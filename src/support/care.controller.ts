@@ -1,18 +1,18 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { FieldError, ProblemException } from '../common/problem';
+import { FieldError } from '../common/problem';
+import { uuidParamFor } from '../common/uuid-param';
 import { calendarDeadline } from '../cases/lifecycle/deadlines';
 import { rulesFor } from '../cases/lifecycle/lifecycle-rules';
 import { CasePartsService } from '../cases/parts/case-parts.service';
 import { NOTE_PART, PROTECTION_PART, SHELTER_PART } from './care.parts';
 import { CreateNoteDto, CreateProtectionMeasureDto, CreateShelterStayDto, UpdateProtectionMeasureDto, UpdateShelterStayDto } from './dto/care.dto';
 
-const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field, message: `${field} must be a UUID` }]) });
 const send = (res: Response, r: { body: Record<string, unknown>; etag: string }) => {
   res.setHeader('ETag', r.etag).setHeader('Cache-Control', 'no-store');
   return r.body;
@@ -35,7 +35,7 @@ export class CareController {
   @ApiOperation({ summary: 'Record a protection measure for a person (a refusal needs a written commitment)' })
   @ApiResponse({ status: 201, description: 'The measure' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async createMeasure(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string, @Body() dto: CreateProtectionMeasureDto, @Res({ passthrough: true }) res: Response) {
+  async createMeasure(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateProtectionMeasureDto, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.parts.create(actor, caseId, PROTECTION_PART, { ...dto }, {
       validate: async (_c, tx) => [
         ...(dto.refused && !dto.refusalCommitment ? [{ field: 'refusalCommitment', message: 'refusalCommitment is required when the measure is refused' }] : []),
@@ -49,7 +49,7 @@ export class CareController {
   @ApiOperation({ summary: 'Protection measures of the case' })
   @ApiResponse({ status: 200, description: '{items, nextCursor}' })
   @ApiProblems(400, 401, 404, 429)
-  listMeasures(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string) {
+  listMeasures(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string) {
     return this.parts.list(actor, caseId, PROTECTION_PART);
   }
 
@@ -60,7 +60,7 @@ export class CareController {
   @ApiResponse({ status: 200, description: 'The measure' })
   @ApiProblems(400, 401, 403, 404, 412, 422, 428, 429)
   async updateMeasure(
-    @CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string, @Param('id', uuid('id')) id: string,
+    @CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Param('id', uuidParamFor('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateProtectionMeasureDto, @Res({ passthrough: true }) res: Response,
   ) {
     return send(res, await this.parts.update(actor, caseId, PROTECTION_PART, id, ifMatch, { ...dto }, {
@@ -72,7 +72,7 @@ export class CareController {
   @ApiOperation({ summary: 'Admit a person to a shelter: the planned exit is the 120-day limit of the case\'s rules' })
   @ApiResponse({ status: 201, description: 'The stay with plannedExitOn' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async createStay(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string, @Body() dto: CreateShelterStayDto, @Res({ passthrough: true }) res: Response) {
+  async createStay(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateShelterStayDto, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.parts.create(actor, caseId, SHELTER_PART, { ...dto }, {
       validate: (_c, tx) => agencyOfType(tx, dto.facilityAgencyId, ['SHELTER', 'SOCIAL_AFFAIRS', 'HEALTH'], 'facilityAgencyId'),
       derived: (c) => ({ planned_exit_on: plusDays(dto.admittedOn, rulesFor(c.rules_version as string).deadlines.shelterDays) }),
@@ -83,7 +83,7 @@ export class CareController {
   @ApiOperation({ summary: 'Shelter stays of the case' })
   @ApiResponse({ status: 200, description: '{items, nextCursor}' })
   @ApiProblems(400, 401, 404, 429)
-  listStays(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string) {
+  listStays(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string) {
     return this.parts.list(actor, caseId, SHELTER_PART);
   }
 
@@ -94,7 +94,7 @@ export class CareController {
   @ApiResponse({ status: 200, description: 'The stay' })
   @ApiProblems(400, 401, 403, 404, 412, 422, 428, 429)
   async updateStay(
-    @CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string, @Param('id', uuid('id')) id: string,
+    @CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Param('id', uuidParamFor('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateShelterStayDto, @Res({ passthrough: true }) res: Response,
   ) {
     return send(res, await this.parts.update(actor, caseId, SHELTER_PART, id, ifMatch, { ...dto }, {
@@ -111,7 +111,7 @@ export class CareController {
   @ApiOperation({ summary: 'Add a case note (encrypted under the case key; notes are append-only)' })
   @ApiResponse({ status: 201, description: 'The note' })
   @ApiProblems(400, 401, 403, 404, 429)
-  async createNote(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string, @Body() dto: CreateNoteDto, @Res({ passthrough: true }) res: Response) {
+  async createNote(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateNoteDto, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.parts.create(actor, caseId, NOTE_PART, { body: dto.body }));
   }
 
@@ -119,7 +119,7 @@ export class CareController {
   @ApiOperation({ summary: 'Case notes, oldest first' })
   @ApiResponse({ status: 200, description: '{items, nextCursor}' })
   @ApiProblems(400, 401, 404, 429)
-  listNotes(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string) {
+  listNotes(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string) {
     return this.parts.list(actor, caseId, NOTE_PART);
   }
 }

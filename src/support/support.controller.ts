@@ -1,14 +1,13 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { ProblemException } from '../common/problem';
+import { uuidParamFor } from '../common/uuid-param';
 import { CreateSupportServiceDto, UpdateSupportServiceDto } from './dto/support-service.dto';
 import { SupportService } from './support.service';
 
-const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field, message: `${field} must be a UUID` }]) });
 
 const entitlementsExample = {
   rulesVersion: 'law-53-2024-v1',
@@ -36,7 +35,7 @@ export class SupportController {
   @ApiOperation({ summary: 'Record an Article 37 support delivery for a person of the case (422 if the person is not entitled to it)' })
   @ApiResponse({ status: 201, description: 'The support delivery (ETag for later updates)' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async create(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string, @Body() dto: CreateSupportServiceDto, @Res({ passthrough: true }) res: Response) {
+  async create(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateSupportServiceDto, @Res({ passthrough: true }) res: Response) {
     const result = await this.support.create(actor, caseId, dto);
     res.setHeader('ETag', result.etag).setHeader('Cache-Control', 'no-store');
     return result.body;
@@ -46,7 +45,7 @@ export class SupportController {
   @ApiOperation({ summary: 'Support deliveries of the case' })
   @ApiResponse({ status: 200, description: '{items, nextCursor}' })
   @ApiProblems(400, 401, 404, 429)
-  async list(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string, @Res({ passthrough: true }) res: Response) {
+  async list(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'no-store');
     return this.support.list(actor, caseId);
   }
@@ -59,8 +58,8 @@ export class SupportController {
   @ApiProblems(400, 401, 403, 404, 412, 422, 428, 429)
   async update(
     @CurrentActor() actor: Actor,
-    @Param('caseId', uuid('caseId')) caseId: string,
-    @Param('id', uuid('id')) id: string,
+    @Param('caseId', uuidParamFor('caseId')) caseId: string,
+    @Param('id', uuidParamFor('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: UpdateSupportServiceDto,
     @Res({ passthrough: true }) res: Response,
@@ -74,7 +73,7 @@ export class SupportController {
   @ApiOperation({ summary: 'Per person: Article 37 status, what they are entitled to, what they received, open applications and their 9-working-day deadlines' })
   @ApiResponse({ status: 200, schema: { type: 'object', example: entitlementsExample } })
   @ApiProblems(400, 401, 404, 429)
-  entitlements(@CurrentActor() actor: Actor, @Param('caseId', uuid('caseId')) caseId: string) {
+  entitlements(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string) {
     return this.support.entitlements(actor, caseId);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, FindOptionsWhere, MoreThan, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AgencyEntity } from '../agencies/agency.entity';
-import { decodeCursor, Page, toPage } from '../agencies/pagination';
+import { decodeCursor, Page, toPage } from '../common/pagination';
 import { AuditService, operatorAuditActor } from '../audit';
 import { assertSystemAdmin, Operator } from '../auth/operator';
 import { generateOneTimePassword, PasswordHasher } from '../auth/password-hasher';

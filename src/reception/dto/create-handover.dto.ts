@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { AccompanyingMinorInputDto, PersonInputDto, SAFE_LINE, SAFE_TEXT } from '../../cases/dto/person.dto';
+import { PageQuery } from '../../common/pagination';
 import { SCREENING_OUTCOME_LIST } from '../../reference/reference-data';
 
 const SAFE = { message: '$property contains control or invisible formatting characters' };
@@ -85,12 +86,5 @@ export class CreateHandoverDto {
   persons: HandoverPersonDto[];
 }
 
-export class ListHandoversQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ maxLength: 64, description: 'Opaque cursor from the previous page' })
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: '$property is not a valid cursor' })
-  cursor?: string;
-}
+/** `?limit=&cursor=` of the list contract. */
+export class ListHandoversQuery extends PageQuery {}
