@@ -18,6 +18,7 @@ import { loggerModule } from './logging/logger.module';
 import { UsersModule } from './users/users.module';
 import { IdentificationModule } from './identification/identification.module';
 import { ReceptionModule } from './reception/reception.module';
+import { ReferralsModule } from './referrals/referrals.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReferenceModule } from './reference/reference.module';
 import { SupportModule } from './support/support.module';
@@ -61,6 +62,7 @@ export class AppModule {
         ReceptionModule,
         IdentificationModule,
         ReportsModule,
+        ReferralsModule,
         AuthModule,
         AgenciesModule,
         UsersModule,

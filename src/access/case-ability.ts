@@ -53,3 +53,26 @@ export function canTransitionCase(role: Role, reasons: readonly AccessReason[]):
 export function canCreateCase(role: Role): boolean {
   return caseAbility(role).can('create', 'Case');
 }
+
+/** Always visible to a referred agency: what it needs to know which case it is working on. */
+const REFERRAL_ALWAYS = new Set(['id', 'caseNumber', 'stage']);
+
+/**
+ * The fields `role` may read/update on one case: the union over the reasons that hold, where the REFERRAL
+ * reason gives only the fields its active referrals share (intersected with the role's referral maximum).
+ */
+export function fieldsForCase(
+  role: Role,
+  action: 'read' | 'update',
+  access: { reasons: readonly string[]; referral_fields?: readonly string[] | null },
+): ReadonlySet<string> {
+  const reasons = access.reasons as AccessReason[];
+  if (!reasons.includes('REFERRAL')) return permittedCaseFields(role, action, reasons);
+  const out = new Set(permittedCaseFields(role, action, reasons.filter((r) => r !== 'REFERRAL')));
+  const shared = new Set(access.referral_fields ?? []);
+  for (const f of permittedCaseFields(role, action, ['REFERRAL'])) {
+    // Writes through a referral are the receiving agency's own records (support it provides), not shared data.
+    if (action === 'update' || shared.has(f) || REFERRAL_ALWAYS.has(f)) out.add(f);
+  }
+  return out;
+}

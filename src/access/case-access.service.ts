@@ -4,8 +4,7 @@ import type { Actor } from '../auth/actor';
 import { ProblemException } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { CaseRow, CasesRepository } from '../cases/cases.repository';
-import { permittedCaseFields } from './case-ability';
-import type { AccessReason } from './field-registry';
+import { fieldsForCase } from './case-ability';
 import { scopePredicate } from './scope-predicate';
 
 export interface CasePartAccess<F extends string> {
@@ -26,9 +25,9 @@ export class CaseAccessService {
   async requirePart<F extends string>(actor: Actor, caseId: string, prefix: string, tx?: EntityManager, opts: { lock?: boolean } = {}): Promise<CasePartAccess<F>> {
     const row = await this.cases.findInScope(caseId, (p) => scopePredicate(actor, p, { caseScope: this.config.CASE_SCOPE }), tx, opts);
     const own = (paths: ReadonlySet<string>) => new Set([...paths].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length) as F));
-    const readable = row ? own(permittedCaseFields(actor.role, 'read', row.reasons as AccessReason[])) : new Set<F>();
+    const readable = row ? own(fieldsForCase(actor.role, 'read', row)) : new Set<F>();
     if (!row || readable.size === 0) throw ProblemException.notFound('case');
-    return { row, readable, writable: own(permittedCaseFields(actor.role, 'update', row.reasons as AccessReason[])) };
+    return { row, readable, writable: own(fieldsForCase(actor.role, 'update', row)) };
   }
 
   /** 403 naming every requested field the actor may not write. */

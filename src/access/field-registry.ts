@@ -138,6 +138,19 @@ export const NOTE_FIELDS = {
   body: sensitive('body_enc'),
 } as const satisfies Record<string, FieldSpec>;
 
+/** Referrals to other agencies under a recorded consent (table `referrals`; the consent note under the case key). */
+export const REFERRAL_FIELDS = {
+  id: stat('id', 'uuid'),
+  toAgencyId: stat('to_agency_id', 'uuid'),
+  purpose: stat('purpose'),
+  sharedFields: stat('shared_fields', 'string[]'),
+  consentGivenBy: stat('consent_given_by'),
+  consentRecordedOn: stat('consent_recorded_on', 'date'),
+  status: stat('status'),
+  createdAt: stat('created_at', 'datetime'),
+  consentNote: sensitive('consent_note_enc'),
+} as const satisfies Record<string, FieldSpec>;
+
 /** Border handover records (table `handovers`; officers and documents under the handover's data key). */
 export const HANDOVER_FIELDS = {
   id: stat('id', 'uuid'),
@@ -214,11 +227,13 @@ export const FIELD_GROUPS = {
     ...Object.keys(PROTECTION_FIELDS).map((f) => `protectionMeasures.${f}`),
     ...Object.keys(SHELTER_FIELDS).map((f) => `shelterStays.${f}`),
     ...Object.keys(NOTE_FIELDS).map((f) => `notes.${f}`),
+    ...Object.keys(REFERRAL_FIELDS).map((f) => `referrals.${f}`),
   ],
   careEditable: [
     ...Object.keys(PROTECTION_FIELDS).filter((f) => f !== 'id').map((f) => `protectionMeasures.${f}`),
     ...Object.keys(SHELTER_FIELDS).filter((f) => !['id', 'plannedExitOn'].includes(f)).map((f) => `shelterStays.${f}`),
     'notes.body',
+    ...['toAgencyId', 'purpose', 'sharedFields', 'consentGivenBy', 'consentRecordedOn', 'consentNote', 'status'].map((f) => `referrals.${f}`),
   ],
   /** What the police need to verify and identify: who the person is and what happened — not support, notes or ethnicity. */
   policeView: [
@@ -228,6 +243,19 @@ export const FIELD_GROUPS = {
     ...Object.keys(VERIFICATION_FIELDS).map((f) => `verificationTasks.${f}`),
   ],
   verificationRequest: ['verificationTasks.assignedAgencyId', 'verificationTasks.dueOn'],
+  /** The most a legal-aid centre can be given through a referral (the referral names the subset). */
+  referralMaxLegalAid: [
+    'id', 'caseNumber', 'stage', 'identificationOutcome', 'channel', 'receivedAt', 'provinceCode', 'exploitationForms', 'destinationCountry',
+    ...['id', 'sex', 'nationality', 'location', 'ageBand', 'fullName', 'dateOfBirth', 'birthYear', 'idNumber', 'phone', 'address', 'narrative'].map((f) => `victim.${f}`),
+    ...Object.keys(SUPPORT_FIELDS).map((f) => `supportServices.${f}`),
+  ],
+  /** The most a health facility can be given through a referral. */
+  referralMaxHealth: [
+    'id', 'caseNumber', 'stage', 'identificationOutcome',
+    ...['id', 'sex', 'nationality', 'ageBand', 'fullName', 'dateOfBirth', 'birthYear', 'phone', 'narrative'].map((f) => `victim.${f}`),
+    ...['id', 'relation', 'sex', 'ageBand', 'fullName', 'dateOfBirth', 'birthYear'].map((f) => `accompanyingMinors.${f}`),
+    ...Object.keys(SUPPORT_FIELDS).map((f) => `supportServices.${f}`),
+  ],
   supportEditable: Object.keys(SUPPORT_FIELDS)
     .filter((f) => !['id', 'decisionDueOn'].includes(f))
     .map((f) => `supportServices.${f}`),
@@ -274,14 +302,23 @@ export const POLICY: Record<Role, RolePolicy> = {
     transition: ['OWNER_AGENCY', 'ASSIGNED'],
   },
   BORDER_GUARD: { read: { HANDOVER: caseHeader }, write: {}, create: false },
+  // Referred cases: at most these fields, and of them only those the referral (and its consent) shares.
+  LEGAL_AID_OFFICER: {
+    read: { REFERRAL: FIELD_GROUPS.referralMaxLegalAid },
+    write: { REFERRAL: FIELD_GROUPS.supportEditable },
+    create: false,
+  },
+  HEALTH_WORKER: {
+    read: { REFERRAL: FIELD_GROUPS.referralMaxHealth },
+    write: { REFERRAL: FIELD_GROUPS.supportEditable },
+    create: false,
+  },
   POLICE_OFFICER: {
     read: { VERIFICATION_TASK: policeView },
     write: { VERIFICATION_TASK: ['verificationTasks.status', 'verificationTasks.findings'] },
     create: false,
     transition: ['VERIFICATION_TASK'],
   },
-  LEGAL_AID_OFFICER: none,
-  HEALTH_WORKER: none,
   STATISTICIAN: none,
   AUDITOR: none,
   SYSTEM_ADMIN: none,

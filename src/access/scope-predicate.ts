@@ -23,9 +23,10 @@ function reasonCondition(reason: AccessReason, actor: Actor, p: SqlParams): stri
     case 'VERIFICATION_TASK':
       // An open verification/identification task assigned to the actor's agency.
       return `EXISTS (SELECT 1 FROM verification_tasks v WHERE v.case_id = c.id AND v.assigned_agency_id = ${p.add(actor.agencyId)}::uuid AND v.status = 'OPEN')`;
-    // Declared for the modules that bring them; each will be an EXISTS over its own table, e.g.
-    // REFERRAL: EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id AND r.to_agency_id = $agency AND r.active)
     case 'REFERRAL':
+      // An active referral (with its consent) to the actor's agency.
+      return `EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id AND r.to_agency_id = ${p.add(actor.agencyId)}::uuid AND r.status = 'ACTIVE')`;
+    // Declared for the module that brings it: an EXISTS over active, unexpired break-glass grants.
     case 'BREAK_GLASS':
       return null;
   }
@@ -43,13 +44,17 @@ export function reasonsForRole(actor: Actor, options: ScopeOptions): AccessReaso
  * so out-of-scope rows are never fetched. Also returns a select expression naming the reasons that hold for
  * each row, from which the field registry decides what is returned.
  */
-export function scopePredicate(actor: Actor, p: SqlParams, options: ScopeOptions): { where: string; reasons: string } {
+export function scopePredicate(actor: Actor, p: SqlParams, options: ScopeOptions): { where: string; reasons: string; referralFields: string } {
   const parts = reasonsForRole(actor, options)
     .map((reason) => ({ reason, cond: reasonCondition(reason, actor, p) }))
     .filter((x): x is { reason: AccessReason; cond: string } => x.cond !== null);
-  if (parts.length === 0) return { where: 'FALSE', reasons: `ARRAY[]::text[]` };
+  if (parts.length === 0) return { where: 'FALSE', reasons: `ARRAY[]::text[]`, referralFields: 'NULL::text[]' };
+  const referral = parts.some((x) => x.reason === 'REFERRAL')
+    ? `(SELECT array_agg(DISTINCT f) FROM referrals r, unnest(r.shared_fields) f WHERE r.case_id = c.id AND r.to_agency_id = ${p.add(actor.agencyId)}::uuid AND r.status = 'ACTIVE')`
+    : 'NULL::text[]';
   return {
     where: `(${parts.map((x) => x.cond).join(' OR ')})`,
     reasons: `array_remove(ARRAY[${parts.map((x) => `CASE WHEN ${x.cond} THEN '${x.reason}' END`).join(', ')}]::text[], NULL)`,
+    referralFields: referral,
   };
 }

@@ -1,6 +1,6 @@
 import type { Role } from '../access/roles';
-import { permittedCaseFields } from '../access/case-ability';
-import { AccessReason, CASE_FIELDS, CaseField, COLLECTION_KINDS, PERSON_COLLECTIONS, PERSON_FIELDS, PersonCollection, PersonField } from '../access/field-registry';
+import { fieldsForCase } from '../access/case-ability';
+import { CASE_FIELDS, CaseField, COLLECTION_KINDS, PERSON_COLLECTIONS, PERSON_FIELDS, PersonCollection, PersonField } from '../access/field-registry';
 import { FieldProtection } from '../access/field-protection.service';
 import { mapRecord } from '../access/record-mapper';
 import type { CaseRow, PersonRow } from './cases.repository';
@@ -17,8 +17,8 @@ export class CaseView {
     this.personFields = { victim: byCollection('victim'), accompanyingMinors: byCollection('accompanyingMinors'), relatives: byCollection('relatives') };
   }
 
-  static forRead(role: Role, reasons: readonly string[], restrictTo?: ReadonlySet<string>): CaseView {
-    const all = permittedCaseFields(role, 'read', reasons as AccessReason[]);
+  static forRead(role: Role, access: { reasons: readonly string[]; referral_fields?: readonly string[] | null }, restrictTo?: ReadonlySet<string>): CaseView {
+    const all = fieldsForCase(role, 'read', access);
     return new CaseView(restrictTo ? new Set([...all].filter((p) => restrictTo.has(p))) : all);
   }
 

@@ -9,6 +9,8 @@ export interface CaseRow extends Record<string, unknown> {
   id: string;
   version: number;
   reasons: string[];
+  /** Fields shared with the actor's agency by active referrals (REFERRAL reason only). */
+  referral_fields?: string[] | null;
   owner_agency_id: string;
   key_version: number | null;
   key_wrapped: Buffer | null;
@@ -22,7 +24,7 @@ export interface PersonRow extends Record<string, unknown> {
   key_wrapped: Buffer;
 }
 
-export type ScopeSql = (p: SqlParams) => { where: string; reasons: string };
+export type ScopeSql = (p: SqlParams) => { where: string; reasons: string; referralFields: string };
 
 const PERSON_COLUMNS = `p.*, k.kek_version AS key_version, k.wrapped AS key_wrapped`;
 
@@ -39,7 +41,7 @@ export class CasesRepository {
     const p = new SqlParams();
     const s = scope(p);
     const rows: CaseRow[] = await (tx ?? this.db).query(
-      `SELECT c.*, ${s.reasons} AS reasons, k.kek_version AS key_version, k.wrapped AS key_wrapped
+      `SELECT c.*, ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields, k.kek_version AS key_version, k.wrapped AS key_wrapped
          FROM cases c LEFT JOIN data_keys k ON k.owner_id = c.id
         WHERE c.id = ${p.add(id)} AND ${s.where}${opts.lock ? ' FOR UPDATE OF c' : ''}`,
       p.values,
@@ -67,7 +69,7 @@ export class CasesRepository {
     return this.db.query(
       `SELECT c.id, c.case_number, c.stage, c.stage_changed_at, c.identification_outcome, c.channel, c.received_at, c.province_code, c.commune_code, c.owner_agency_id,
               c.assigned_user_id, c.exploitation_forms, c.destination_country, c.created_at, c.updated_at, c.version,
-              ${s.reasons} AS reasons, NULL::integer AS key_version, NULL::bytea AS key_wrapped
+              ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields, NULL::integer AS key_version, NULL::bytea AS key_wrapped
          FROM cases c
         WHERE ${filters.join(' AND ')}
         ORDER BY c.id DESC

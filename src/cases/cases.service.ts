@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { canCreateCase, permittedCaseFields } from '../access/case-ability';
+import { canCreateCase, fieldsForCase } from '../access/case-ability';
 import { AccessReason, CASE_FIELDS, CASE_OWNING_AGENCY_TYPES, PERSON_FIELDS, PersonField } from '../access/field-registry';
 import { FieldProtection, WrappedKey } from '../access/field-protection.service';
 import { scopePredicate } from '../access/scope-predicate';
@@ -99,7 +99,7 @@ export class CasesService {
 
   async get(actor: Actor, id: string, purpose = DEFAULT_PURPOSE): Promise<CaseResult> {
     const row = await this.repo.findInScope(id, this.scope(actor));
-    const view = row ? CaseView.forRead(actor.role, row.reasons) : null;
+    const view = row ? CaseView.forRead(actor.role, row) : null;
     if (!row || !view || view.isEmpty) throw ProblemException.notFound('case');
     const persons = await this.repo.personsOf([row.id], view.personKinds);
     const { body, fields } = renderCase(this.protection, view, row, persons);
@@ -116,7 +116,7 @@ export class CasesService {
       stage: query.stage,
     });
     const page = rows.slice(0, limit);
-    const views = page.map((r) => CaseView.forRead(actor.role, r.reasons, LIST_PATHS));
+    const views = page.map((r) => CaseView.forRead(actor.role, r, LIST_PATHS));
     const victimCases = page.filter((_, i) => views[i].personFields.victim.size > 0).map((r) => r.id);
     const persons = await this.repo.personsOf(victimCases, ['VICTIM']);
     const fields = new Set<string>();
@@ -138,9 +138,9 @@ export class CasesService {
     const expected = /^(?:W\/)?"v(\d{1,9})"$/.exec(ifMatch.trim());
     return this.repo.transaction(async (tx) => {
       const row = await this.repo.findInScope(id, this.scope(actor), tx);
-      if (!row || CaseView.forRead(actor.role, row.reasons).isEmpty) throw ProblemException.notFound('case');
+      if (!row || CaseView.forRead(actor.role, row).isEmpty) throw ProblemException.notFound('case');
       const requested = this.writtenPaths(dto);
-      const writable = permittedCaseFields(actor.role, 'update', row.reasons as AccessReason[]);
+      const writable = fieldsForCase(actor.role, 'update', row);
       const denied = requested.filter((p) => !writable.has(p));
       if (denied.length) {
         throw new ProblemException(403, 'field-not-writable', 'Forbidden', 'Your role may not change some of these fields.', {
@@ -306,7 +306,7 @@ export class CasesService {
   private async renderInTx(tx: EntityManager, actor: Actor, id: string, status = 201): Promise<CaseResult> {
     const row = await this.repo.findInScope(id, this.scope(actor), tx);
     if (!row) throw ProblemException.notFound('case');
-    const view = CaseView.forRead(actor.role, row.reasons);
+    const view = CaseView.forRead(actor.role, row);
     const persons = await this.repo.personsOf([id], view.personKinds, tx);
     return { status, body: renderCase(this.protection, view, row, persons).body, etag: etagOf(row.version) };
   }

@@ -18,6 +18,11 @@ import { SupportRepository, SupportRow } from './support.repository';
 import { HolidayCalendar } from '../cases/lifecycle/holiday-calendar';
 
 const TABLE = 'support_services';
+/** Agencies reached through a referral record only the support they provide. */
+const ROLE_SUPPORT_TYPES: Partial<Record<string, SupportType[]>> = {
+  LEGAL_AID_OFFICER: ['LEGAL_AID', 'LEGAL_SUPPORT'],
+  HEALTH_WORKER: ['MEDICAL', 'PSYCHOLOGICAL'],
+};
 const PREFIX = 'supportServices.';
 
 /**
@@ -48,6 +53,8 @@ export class SupportService {
       const { row, readable, writable } = await this.access.requirePart<SupportField>(actor, caseId, PREFIX, tx);
       const requested = Object.keys(dto).filter((k) => (dto as unknown as Record<string, unknown>)[k] !== undefined) as SupportField[];
       this.access.requireWritable(requested, writable);
+      const ownTypes = ROLE_SUPPORT_TYPES[actor.role];
+      if (ownTypes && !ownTypes.includes(dto.type)) throw ProblemException.forbidden('forbidden', 'Your agency records only the support it provides.');
       const persons = await this.cases.personsOf([caseId], ['VICTIM', 'ACCOMPANYING_MINOR'], tx);
       const person = persons.find((p) => p.id === dto.personId);
       const victim = persons.find((p) => p.kind === 'VICTIM');

@@ -37,7 +37,7 @@ export class CaseTransitionsService {
   async transition(actor: Actor, caseId: string, dto: TransitionDto): Promise<TransitionResult> {
     return this.repo.transaction(async (tx) => {
       const row = await this.repo.findInScope(caseId, (p) => scopePredicate(actor, p, { caseScope: this.config.CASE_SCOPE }), tx, { lock: true });
-      if (!row || CaseView.forRead(actor.role, row.reasons).isEmpty) throw ProblemException.notFound('case');
+      if (!row || CaseView.forRead(actor.role, row).isEmpty) throw ProblemException.notFound('case');
       if (!canTransitionCase(actor.role, row.reasons as AccessReason[])) {
         throw ProblemException.forbidden('transition-not-permitted', 'Your role may not change the stage of this case.');
       }
