@@ -22,7 +22,7 @@ export const MAX_MINORS = 20;
 
 /** Reception of a person: the case header, the victim (or person being identified) and accompanying minors. */
 export class CreateCaseDto {
-  @ApiProperty({ enum: CHANNELS })
+  @ApiProperty({ enum: CHANNELS, example: 'FOREIGN_HANDOVER' })
   @IsIn(CHANNELS)
   channel: (typeof CHANNELS)[number];
 
@@ -46,7 +46,7 @@ export class CreateCaseDto {
   @IsOptional() @Matches(/^[A-Z]{2}$/, { message: '$property must be an ISO 3166-1 alpha-2 code' })
   destinationCountry?: string;
 
-  @ApiPropertyOptional({ maxLength: 10000, description: 'Case summary. SENSITIVE, encrypted under the case key.' })
+  @ApiPropertyOptional({ maxLength: 10000, example: 'Được phía Trung Quốc trao trả tại cửa khẩu Hữu Nghị cùng con nhỏ.', description: 'Case summary. SENSITIVE, encrypted under the case key.' })
   @IsOptional() @IsString() @MaxLength(10000) @Matches(SAFE_TEXT, { message: '$property contains control or invisible formatting characters' })
   summary?: string;
 

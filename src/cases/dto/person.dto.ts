@@ -11,7 +11,7 @@ const THIS_YEAR = new Date().getUTCFullYear();
 
 /** Identity and circumstances of one person. Every field but the STAT ones is encrypted at rest. */
 export class PersonInputDto {
-  @ApiProperty({ maxLength: 200, description: 'Family name first, with or without diacritics. PERSONAL, encrypted.' })
+  @ApiProperty({ maxLength: 200, example: 'Nguyễn Thị Lan', description: 'Family name first, with or without diacritics. PERSONAL, encrypted.' })
   @IsString() @MinLength(1) @MaxLength(200) @Matches(SAFE_LINE, SAFE_MSG)
   fullName: string;
 
@@ -35,23 +35,23 @@ export class PersonInputDto {
   @IsOptional() @IsIn(LOCATIONS)
   location?: (typeof LOCATIONS)[number];
 
-  @ApiPropertyOptional({ maxLength: 32, pattern: '^[A-Za-z0-9-]{3,32}$', description: 'ID card / passport number. PERSONAL, encrypted, blind-indexed.' })
+  @ApiPropertyOptional({ maxLength: 32, pattern: '^[A-Za-z0-9-]{3,32}$', example: '020304001234', description: 'ID card / passport number. PERSONAL, encrypted, blind-indexed.' })
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9-]{3,32}$/, { message: '$property must be 3-32 letters, digits or dashes' })
   idNumber?: string;
 
-  @ApiPropertyOptional({ maxLength: 20, pattern: '^\\+?[0-9 ().-]{6,20}$', description: 'PERSONAL, encrypted, blind-indexed.' })
+  @ApiPropertyOptional({ maxLength: 20, pattern: '^\\+?[0-9 ().-]{6,20}$', example: '0912 345 678', description: 'PERSONAL, encrypted, blind-indexed.' })
   @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{6,20}$/, { message: '$property must be a phone number' })
   phone?: string;
 
-  @ApiPropertyOptional({ maxLength: 300, description: 'PERSONAL, encrypted.' })
+  @ApiPropertyOptional({ maxLength: 300, example: 'Thôn Bản Chắt, xã Đồng Đăng, tỉnh Lạng Sơn', description: 'PERSONAL, encrypted.' })
   @IsOptional() @IsString() @MaxLength(300) @Matches(SAFE_LINE, SAFE_MSG)
   address?: string;
 
-  @ApiPropertyOptional({ maxLength: 64, description: 'SENSITIVE, encrypted.' })
+  @ApiPropertyOptional({ maxLength: 64, example: 'Tày', description: 'SENSITIVE, encrypted.' })
   @IsOptional() @IsString() @MaxLength(64) @Matches(SAFE_LINE, SAFE_MSG)
   ethnicity?: string;
 
-  @ApiPropertyOptional({ maxLength: 10000, description: 'What happened, in the person\'s words. SENSITIVE, encrypted.' })
+  @ApiPropertyOptional({ maxLength: 10000, example: 'Bị lừa sang Trung Quốc làm việc nhẹ lương cao, sau đó bị ép kết hôn.', description: 'What happened, in the person\'s words. SENSITIVE, encrypted.' })
   @IsOptional() @IsString() @MaxLength(10000) @Matches(SAFE_TEXT, SAFE_MSG)
   narrative?: string;
 }
