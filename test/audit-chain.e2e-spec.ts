@@ -1,9 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { AuditService } from '../src/audit';
+import { appendToChain, chainConnection } from '../src/audit/append-protocol';
 import { createTestApp, TestApp } from './support/app';
 import { receptionPayload } from './support/case-fixtures';
 import { bearer, createAgency, createUserAndLogin, TestUser } from './support/identity';
+
+const SYSTEM = { userId: null, agencyId: null, role: null, requestId: null };
+
+/** The app-role grants exactly as src/audit/README.md prescribes them, for a test role. */
+function appRoleGrants(role: string, password: string): string {
+  const readme = readFileSync(path.join(__dirname, '../src/audit/README.md'), 'utf8');
+  const block = /```sql\n-- app-role-grants\n([\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error('src/audit/README.md lost its app-role-grants block');
+  return block[1].replace(/\bvcm_app\b/g, role).replace("'change-me'", `'${password}'`);
+}
 
 /** A case-owning caseworker and an auditor in a fresh app/database. */
 async function world(): Promise<{ t: TestApp; cw: TestUser; auditor: TestUser }> {
@@ -227,28 +240,40 @@ describe('audit: the app role cannot change history; a failed audit write fails 
   beforeAll(async () => (w = await world()));
   afterAll(() => w?.t.close());
 
-  it('UPDATE, DELETE and TRUNCATE as the app role fail; INSERT through the protocol and SELECT work', async () => {
+  it('as the app role with the README grants: UPDATE/DELETE/TRUNCATE are denied on the table and every partition; appending through the protocol works', async () => {
     const { t } = w;
-    await t.app.get(AuditService).append({ userId: null, agencyId: null, role: null, requestId: null }, [{ action: 'test.event', resourceType: 'test' }]);
+    const audit = t.app.get(AuditService);
+    await audit.append(SYSTEM, [{ action: 'test.event', resourceType: 'test' }]);
+    const [{ part }] = await t.sql(`SELECT tableoid::regclass::text AS part FROM audit_events ORDER BY seq DESC LIMIT 1`);
+    expect(part).toMatch(/^audit_events_\d{4}_\d{2}$/); // a monthly partition, not the default one
     const role = `vcm_app_${randomBytes(4).toString('hex')}`;
     const password = randomBytes(12).toString('hex');
-    // The grants the README prescribes for the application role (README "Two database roles").
-    await t.sql(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
-    await t.sql(`GRANT USAGE ON SCHEMA public TO ${role}`);
-    await t.sql(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
-    await t.sql(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events, audit_head FROM ${role}`);
-    await t.sql(`GRANT UPDATE (seq, mac) ON audit_head TO ${role}`);
+    await t.sql(appRoleGrants(role, password));
     const url = new URL(t.databaseUrl);
     url.username = role;
     url.password = password;
     const app = new Client({ connectionString: url.toString() });
     await app.connect();
     try {
-      for (const sql of ['UPDATE audit_events SET action = $1', 'DELETE FROM audit_events WHERE action = $1', 'TRUNCATE audit_events', 'TRUNCATE audit_events_default', 'DELETE FROM audit_head WHERE $1::text IS NOT NULL']) {
-        await expect(app.query(sql, sql.includes('$1') ? ['x'] : undefined)).rejects.toThrow(/permission denied|append-only/);
+      // Denied by privileges alone (the triggers, tested separately, would stop them too).
+      for (const table of ['audit_events', 'audit_events_default', part]) {
+        for (const sql of [`UPDATE ${table} SET action = 'x'`, `DELETE FROM ${table}`, `TRUNCATE ${table}`]) {
+          await expect(app.query(sql)).rejects.toThrow(/permission denied/);
+        }
       }
-      const rows = await app.query('SELECT count(*)::int AS n FROM audit_events');
-      expect(rows.rows[0].n).toBeGreaterThan(0);
+      await expect(app.query(`SELECT count(*) FROM ${part}`)).rejects.toThrow(/permission denied/);
+      await expect(app.query('DELETE FROM audit_head')).rejects.toThrow(/permission denied/);
+      await expect(app.query('TRUNCATE audit_head')).rejects.toThrow(/permission denied/);
+      await expect(app.query('UPDATE audit_head SET seq = 0')).rejects.toThrow(/only moves forward/);
+      await expect(app.query(`INSERT INTO ${part} SELECT * FROM audit_events LIMIT 1`)).rejects.toThrow(/permission denied/);
+
+      // What the app needs works: append through the protocol, read, keep partitions coming.
+      await app.query('BEGIN');
+      await appendToChain(chainConnection(app), t.keyring.auditKey, [{ actor: SYSTEM, event: { action: 'test.as_app_role', resourceType: 'test' } }]);
+      await app.query('COMMIT');
+      expect((await app.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'test.as_app_role'`)).rows[0].n).toBe(1);
+      expect((await app.query('SELECT audit_ensure_partitions(3) AS n')).rows[0].n).toBe(0);
+      expect(await audit.verify('full')).toMatchObject({ valid: true, firstBroken: null });
     } finally {
       await app.end();
       await t.sql(`DROP OWNED BY ${role}`);

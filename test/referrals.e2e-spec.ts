@@ -56,6 +56,9 @@ describe('referrals: legal aid and health see only what the consent shares (REFE
       .send({ personId: c.victim.id, type: 'ESSENTIAL_NEEDS', status: 'PLANNED', providerAgencyId: legalAgency, startDate: '2026-11-06' }).expect(403);
     await t.http().patch(`/api/v1/cases/${c.id}`).set(bearer(legal.token)).set('If-Match', '"v1"').send({ summary: 'x' }).expect(403);
     await t.http().get(`/api/v1/cases/${c.id}/referrals`).set(bearer(legal.token)).expect(404);
+    // Every case query shares the one scope predicate, including the overdue queue.
+    const overdue = await t.http().get('/api/v1/cases/overdue').set(bearer(legal.token)).expect(200);
+    expect(overdue.body.items.map((i: { caseId: string }) => i.caseId)).toEqual([c.id]);
 
     // Consent withdrawn: access ends at once.
     await t.http().patch(`/api/v1/cases/${c.id}/referrals/${referral.body.id}`).set(bearer(cw.token)).set('If-Match', referral.headers.etag).send({ status: 'CONSENT_WITHDRAWN' }).expect(200);

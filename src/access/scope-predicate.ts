@@ -11,21 +11,26 @@ export interface ScopeOptions {
  * SQL condition, over the case alias `c`, that holds when the actor has `reason` to access the case.
  * Reasons without a condition yet (their modules are not built) grant nothing.
  */
-function reasonCondition(reason: AccessReason, actor: Actor, p: SqlParams): string | null {
+interface ActorParams {
+  agency: () => string;
+  user: () => string;
+}
+
+function reasonCondition(reason: AccessReason, ids: ActorParams): string | null {
   switch (reason) {
     case 'OWNER_AGENCY':
-      return `c.owner_agency_id = ${p.add(actor.agencyId)}::uuid`;
+      return `c.owner_agency_id = ${ids.agency()}::uuid`;
     case 'ASSIGNED':
-      return `c.assigned_user_id = ${p.add(actor.userId)}::uuid`;
+      return `c.assigned_user_id = ${ids.user()}::uuid`;
     case 'HANDOVER':
       // The border unit that recorded the handover which opened the case.
-      return `EXISTS (SELECT 1 FROM handovers h WHERE h.id = c.source_handover_id AND h.recorded_by_agency_id = ${p.add(actor.agencyId)}::uuid)`;
+      return `EXISTS (SELECT 1 FROM handovers h WHERE h.id = c.source_handover_id AND h.recorded_by_agency_id = ${ids.agency()}::uuid)`;
     case 'VERIFICATION_TASK':
       // An open verification/identification task assigned to the actor's agency.
-      return `EXISTS (SELECT 1 FROM verification_tasks v WHERE v.case_id = c.id AND v.assigned_agency_id = ${p.add(actor.agencyId)}::uuid AND v.status = 'OPEN')`;
+      return `EXISTS (SELECT 1 FROM verification_tasks v WHERE v.case_id = c.id AND v.assigned_agency_id = ${ids.agency()}::uuid AND v.status = 'OPEN')`;
     case 'REFERRAL':
       // An active referral (with its consent) to the actor's agency.
-      return `EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id AND r.to_agency_id = ${p.add(actor.agencyId)}::uuid AND r.status = 'ACTIVE')`;
+      return `EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id AND r.to_agency_id = ${ids.agency()}::uuid AND r.status = 'ACTIVE')`;
     // Declared for the module that brings it: an EXISTS over active, unexpired break-glass grants.
     case 'BREAK_GLASS':
       return null;
@@ -45,12 +50,18 @@ export function reasonsForRole(actor: Actor, options: ScopeOptions): AccessReaso
  * each row, from which the field registry decides what is returned.
  */
 export function scopePredicate(actor: Actor, p: SqlParams, options: ScopeOptions): { where: string; reasons: string; referralFields: string } {
+  // Each actor value becomes one parameter, added on first use, shared by every condition that needs it.
+  const once = (value: string) => {
+    let placeholder: string | undefined;
+    return () => (placeholder ??= p.add(value));
+  };
+  const ids: ActorParams = { agency: once(actor.agencyId), user: once(actor.userId) };
   const parts = reasonsForRole(actor, options)
-    .map((reason) => ({ reason, cond: reasonCondition(reason, actor, p) }))
+    .map((reason) => ({ reason, cond: reasonCondition(reason, ids) }))
     .filter((x): x is { reason: AccessReason; cond: string } => x.cond !== null);
   if (parts.length === 0) return { where: 'FALSE', reasons: `ARRAY[]::text[]`, referralFields: 'NULL::text[]' };
   const referral = parts.some((x) => x.reason === 'REFERRAL')
-    ? `(SELECT array_agg(DISTINCT f) FROM referrals r, unnest(r.shared_fields) f WHERE r.case_id = c.id AND r.to_agency_id = ${p.add(actor.agencyId)}::uuid AND r.status = 'ACTIVE')`
+    ? `(SELECT array_agg(DISTINCT f) FROM referrals r, unnest(r.shared_fields) f WHERE r.case_id = c.id AND r.to_agency_id = ${ids.agency()}::uuid AND r.status = 'ACTIVE')`
     : 'NULL::text[]';
   return {
     where: `(${parts.map((x) => x.cond).join(' OR ')})`,

@@ -1,104 +1,127 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProblemException } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Keyring } from '../crypto';
-import { appendToChain, Exec, PendingEvent } from './append-protocol';
-import type { AuditActor, AuditEventInput, AuditRecord } from './audit.types';
+import { appendToChain, chainConnection, HEAD_SQL, PgQueryable } from './append-protocol';
+import type { AuditActor, AuditEventInput } from './audit.types';
+import { Checkpointer } from './checkpointer';
 import { appendCheckpoint, makeCheckpoint, readCheckpoints } from './checkpoints';
-import { GroupCommitWriter } from './group-commit-writer';
+import { GroupCommitWriter, WriterClient } from './group-commit-writer';
+import { ensurePartitions } from './partitions';
+import { toPending } from './validate';
 import { verifyChain, VerifyResult } from './verifier';
 
-const CODE = /^[a-z][a-z0-9_.-]{0,63}$/;
-const PURPOSE = /^[A-Z0-9_]{1,64}$/;
-const FIELD_PATH = /^[a-zA-Z0-9_.[\]]{1,128}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Checkpoint at most this often while events arrive (plus every AUDIT_CHECKPOINT_EVERY events, and at shutdown). */
 const CHECKPOINT_INTERVAL_MS = 5000;
+/** Check daily that the coming months' partitions exist (the migration also creates them years ahead). */
+const PARTITION_CHECK_MS = 24 * 3600 * 1000;
+
+/** Only error names and SQLSTATEs are logged: driver messages may quote parameters. */
+const errInfo = (e: unknown) => ({ name: (e as Error)?.name, code: (e as { code?: string })?.code });
 
 /**
- * Rejects anything but ids, codes and field paths, so free text (and with it personal data) cannot enter
- * the audit trail by mistake. A programming error, hence a plain Error (500), never a client message.
+ * The audit trail's one entry point (DESIGN.md "Privacy model" 5). Every writer goes through the same
+ * append protocol (append-protocol.ts): writes inside their business transaction, reads through the
+ * group-commit writer, standalone events in their own transaction.
  */
-function assertClean(e: AuditEventInput): void {
-  const ok =
-    CODE.test(e.action) &&
-    CODE.test(e.resourceType) &&
-    (e.resourceId == null || UUID.test(e.resourceId)) &&
-    (e.resourceIds ?? []).every((id) => UUID.test(id)) &&
-    (e.fields ?? []).every((f) => FIELD_PATH.test(f)) &&
-    (e.purpose == null || PURPOSE.test(e.purpose));
-  if (!ok) throw new Error(`audit event ${JSON.stringify(e.action).slice(0, 40)} contains a value that is not an id, code or field path`);
-}
-
-const pending = (actor: AuditActor, events: AuditEventInput[]): PendingEvent[] =>
-  events.map((event) => {
-    assertClean(event);
-    return { actor, event };
-  });
-
 @Injectable()
-export class AuditService implements OnModuleInit, OnApplicationShutdown {
+export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
-  private writer!: GroupCommitWriter;
-  private timer?: NodeJS.Timeout;
-  private lastCheckpointSeq = -1;
-  private sinceCheckpoint = 0;
+  // Created in onModuleInit; absent when a CLI constructs the service directly (append only).
+  private writer?: GroupCommitWriter;
+  private checkpointer?: Checkpointer;
+  private partitionTimer?: NodeJS.Timeout;
 
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly keyring: Keyring, private readonly config: AppConfig) {}
 
   onModuleInit(): void {
-    const pool = (this.db.driver as unknown as { master: Pool }).master;
-    this.writer = new GroupCommitWriter(pool, this.keyring.auditKey, (records) => this.afterCommit(records));
-    this.timer = setInterval(() => void this.checkpoint().catch(() => undefined), CHECKPOINT_INTERVAL_MS);
-    this.timer.unref();
+    // The writer's own connection, made exactly as the TypeORM pool makes its clients (same URL, TLS,
+    // options), but outside the pool: reads never queue behind a busy pool, and closing the pool never
+    // waits for the writer.
+    const pool = (this.db.driver as unknown as { master: Pool & { Client: new (o: object) => WriterClient & { connect(): Promise<void> }; options: object } }).master;
+    const connect = async () => {
+      const client = new pool.Client({ ...pool.options, application_name: 'vcm-audit-writer', query_timeout: 30_000 });
+      await client.connect();
+      return client;
+    };
+    const writer = new GroupCommitWriter(connect, this.keyring.auditKey, (records) => checkpointer.noteAppended(records.length));
+    const checkpointer = new Checkpointer({
+      key: this.keyring.auditKey,
+      target: this.config.AUDIT_CHECKPOINT_PATH,
+      every: this.config.AUDIT_CHECKPOINT_EVERY,
+      intervalMs: CHECKPOINT_INTERVAL_MS,
+      // Read between two batches on the writer's connection: it sees every committed append.
+      readHead: () => writer.exclusive(async (conn) => headOf(await conn.query(HEAD_SQL))),
+      onError: (e) => this.logger.error({ err: errInfo(e) }, 'audit checkpoint could not be written'),
+    });
+    checkpointer.start();
+    this.writer = writer;
+    this.checkpointer = checkpointer;
   }
 
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensurePartitions();
+    this.partitionTimer = setInterval(() => void this.ensurePartitions(), PARTITION_CHECK_MS);
+    this.partitionTimer.unref();
+  }
+
+  /** Runs after the HTTP server has closed: no more reads arrive. A last checkpoint, then the writer closes. */
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.writer.close();
-    await this.checkpoint().catch((e: Error) => this.logger.warn(`final audit checkpoint failed: ${e.name}`));
+    clearInterval(this.partitionTimer);
+    await this.writer?.drain();
+    await this.checkpointer?.close();
+    await this.writer?.close();
   }
 
-  /** Writes: append inside the caller's open transaction, so the change and its audit commit together. */
+  /**
+   * Writes: append inside the caller's open transaction, so the change and its audit commit together.
+   * The chain lock is held from here until the caller commits: call this as the LAST step of the
+   * transaction, or every other audited request waits for the rest of it.
+   */
   async appendInTransaction(manager: EntityManager, actor: AuditActor, events: AuditEventInput[]): Promise<void> {
-    const exec: Exec = (sql, params) => manager.query(sql, params);
-    await appendToChain(exec, this.keyring.auditKey, pending(actor, events));
-    this.sinceCheckpoint += events.length;
+    const pending = toPending(actor, events);
+    if (pending.length === 0) return;
+    const runner = manager.queryRunner;
+    // Outside a transaction the advisory lock would be released after its own statement and the chain could fork.
+    if (!runner?.isTransactionActive) throw new Error('appendInTransaction needs a manager inside an open transaction');
+    const client = (await runner.connect()) as PgQueryable;
+    await appendToChain(chainConnection(client), this.keyring.auditKey, pending);
+    this.checkpointer?.noteAppended(pending.length); // absent when used outside Nest (CLI, seeding)
   }
 
   /**
    * Reads: resolves once the events are durably committed by the group writer; rejects otherwise, and the
-   * caller returns no data (fail closed).
+   * caller returns no data (fail closed, 503).
    */
   async recordRead(actor: AuditActor, events: AuditEventInput[]): Promise<void> {
-    const items = pending(actor, events);
+    const pending = toPending(actor, events);
     try {
-      await this.writer.write(items);
+      if (!this.writer) throw new Error('the audit writer runs only inside the Nest application');
+      await this.writer.write(pending);
     } catch (e) {
-      this.logger.error({ err: { name: (e as Error).name, code: (e as { code?: string }).code } }, 'audit write failed; read refused');
+      this.logger.error({ err: errInfo(e) }, 'audit write failed; read refused');
       throw ProblemException.serviceUnavailable('audit-unavailable', 'The audit trail cannot be written; no data is returned.');
     }
   }
 
   /** A standalone append in its own transaction (CLI, authentication events). */
   async append(actor: AuditActor, events: AuditEventInput[]): Promise<void> {
+    toPending(actor, events); // validate before opening a transaction
     await this.db.transaction((tx) => this.appendInTransaction(tx, actor, events));
+    // Outside Nest (a CLI run) no checkpointer runs: vouch for this process's events before it exits.
+    if (!this.checkpointer && events.length) await this.standaloneCheckpoint();
   }
 
-  /** Writes a signed checkpoint of the current head if it moved (outside the database). */
-  async checkpoint(): Promise<void> {
-    const [head] = (await this.db.query('SELECT seq, mac FROM audit_head WHERE id = 1')) as Array<{ seq: string; mac: Buffer }>;
-    const seq = Number(head.seq);
-    if (seq === this.lastCheckpointSeq || seq === 0) return;
-    appendCheckpoint(this.config.AUDIT_CHECKPOINT_PATH, makeCheckpoint(this.keyring.auditKey, seq, head.mac));
-    this.lastCheckpointSeq = seq;
-    this.sinceCheckpoint = 0;
+  /** Writes a signed checkpoint of the committed head now (if it moved since the last one). */
+  checkpoint(): Promise<void> {
+    return this.checkpointer ? this.checkpointer.flush() : this.standaloneCheckpoint();
   }
 
   async verify(mode: 'incremental' | 'full'): Promise<VerifyResult> {
-    const checkpoints = readCheckpoints(this.config.AUDIT_CHECKPOINT_PATH, this.keyring.auditKey);
+    const checkpoints = await readCheckpoints(this.config.AUDIT_CHECKPOINT_PATH, this.keyring.auditKey);
     const runner = this.db.createQueryRunner();
     try {
       return await verifyChain((sql, params) => runner.query(sql, params), this.keyring.auditKey, checkpoints, mode);
@@ -107,8 +130,26 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private afterCommit(records: AuditRecord[]): void {
-    this.sinceCheckpoint += records.length;
-    if (this.sinceCheckpoint >= this.config.AUDIT_CHECKPOINT_EVERY) void this.checkpoint().catch(() => undefined);
+  private async standaloneCheckpoint(): Promise<void> {
+    try {
+      const head = headOf(await this.db.query(HEAD_SQL));
+      if (head.seq === 0) return; // an empty chain has nothing to vouch for
+      await appendCheckpoint(this.config.AUDIT_CHECKPOINT_PATH, makeCheckpoint(this.keyring.auditKey, head.seq, head.mac));
+    } catch (e) {
+      this.logger.error({ err: errInfo(e) }, 'audit checkpoint could not be written');
+    }
   }
+
+  private async ensurePartitions(): Promise<void> {
+    try {
+      await ensurePartitions((sql, params) => this.db.query(sql, params));
+    } catch (e) {
+      // Never fatal: the DEFAULT partition takes every event a missing month would have held.
+      this.logger.warn({ err: errInfo(e) }, 'could not ensure the coming audit partitions (appends go to the default partition)');
+    }
+  }
+}
+
+function headOf(rows: Array<{ seq: string; mac: Buffer }>): { seq: number; mac: Buffer } {
+  return { seq: Number(rows[0].seq), mac: rows[0].mac };
 }

@@ -1,6 +1,22 @@
-import type { Pool, PoolClient } from 'pg';
-import { appendToChain, PendingEvent } from './append-protocol';
+import { appendToChain, ChainConnection, chainConnection, PendingEvent, PgQueryable } from './append-protocol';
 import type { AuditRecord } from './audit.types';
+
+/** What the writer needs of a pg.Client. */
+export interface WriterClient extends PgQueryable {
+  on(event: 'error', listener: (e: Error) => void): unknown;
+  end(): Promise<void>;
+}
+
+export interface WriterOptions {
+  /** Longest wait for the chain lock (held by write transactions) before the batch fails closed. */
+  lockTimeoutMs: number;
+  /** Server-side cap on any statement of the writer. */
+  statementTimeoutMs: number;
+  /** Events per transaction; keeps one INSERT's parameters (17 per event) far below PostgreSQL's 65535. */
+  maxBatchEvents: number;
+}
+
+export const DEFAULT_WRITER_OPTIONS: WriterOptions = { lockTimeoutMs: 5000, statementTimeoutMs: 15000, maxBatchEvents: 1000 };
 
 interface Waiter {
   events: PendingEvent[];
@@ -8,74 +24,156 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
-/** Upper bound of events per transaction: keeps one INSERT's parameter count well below PostgreSQL's 65535. */
-const MAX_BATCH_EVENTS = 2000;
+/** SQLSTATE classes after which the session is unusable (connection exceptions, server shutdown). */
+const CONNECTION_LOST = /^(08|57P)/;
 
 /**
  * Appends the audit events of concurrent reads in shared transactions: while one batch commits, new events
- * queue; the next batch takes them all. One multi-row INSERT and one commit per batch. Each caller's promise
- * settles only after the batch holding its events has committed (durable before data leaves) — or rejects,
- * and the caller must then return no data.
+ * queue; the next batch takes them all. One multi-row INSERT and one commit per batch, on a dedicated
+ * connection (so a busy pool never delays the audit, and the pool never waits for the writer).
+ * Each caller's promise settles only after the batch holding its events has committed (durable before data
+ * leaves) — or rejects, and the caller must then return no data. A dead connection is replaced on the
+ * next batch.
  */
 export class GroupCommitWriter {
   private queue: Waiter[] = [];
-  private flushing = false;
+  private jobs: Array<() => Promise<void>> = [];
+  private running = false;
   private closed = false;
+  private client?: WriterClient;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly pool: Pool,
+    private readonly connect: () => Promise<WriterClient>,
     private readonly key: Buffer,
     private readonly onCommitted: (records: AuditRecord[]) => void,
+    private readonly options: WriterOptions = DEFAULT_WRITER_OPTIONS,
   ) {}
 
   write(events: PendingEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('audit writer closed'));
+    if (events.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.kick();
     });
   }
 
+  /** Runs `fn` on the writer's connection between two batches, outside any transaction (e.g. read the head). */
+  exclusive<T>(fn: (conn: ChainConnection) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('audit writer closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.jobs.push(async () => {
+        const client = await this.connection().catch((e: Error) => (reject(e), undefined));
+        if (!client) return;
+        try {
+          resolve(await fn(chainConnection(client)));
+        } catch (e) {
+          reject(e as Error);
+          if (!this.isServerError(e)) this.discard(client);
+        }
+      });
+      this.kick();
+    });
+  }
+
+  /** Resolves when everything queued so far has been written (or failed). */
+  drain(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Refuses new work, finishes queued work, closes the connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+    if (this.client) this.discard(this.client);
+  }
+
   private kick(): void {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
-    void this.flush();
+    if (this.running || (this.queue.length === 0 && this.jobs.length === 0)) return;
+    this.running = true;
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.jobs.length || this.queue.length) {
+      const job = this.jobs.shift();
+      if (job) await job();
+      else await this.flush(this.take());
+    }
+    this.running = false;
+    this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   private take(): Waiter[] {
     let count = 0;
     let n = 0;
-    while (n < this.queue.length && (n === 0 || count + this.queue[n].events.length <= MAX_BATCH_EVENTS)) count += this.queue[n++].events.length;
+    while (n < this.queue.length && (n === 0 || count + this.queue[n].events.length <= this.options.maxBatchEvents)) count += this.queue[n++].events.length;
     return this.queue.splice(0, n);
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.take();
-    let client: PoolClient | undefined;
-    let broken: Error | undefined;
+  private async flush(batch: Waiter[]): Promise<void> {
+    let client: WriterClient | undefined;
+    let records: AuditRecord[];
     try {
-      client = await this.pool.connect();
-      const exec = async (sql: string, params?: unknown[]) => (await client!.query(sql, params)).rows;
-      await client.query('BEGIN');
-      const records = await appendToChain(exec, this.key, batch.flatMap((w) => w.events));
+      client = await this.connection();
+      records = await appendToChain(chainConnection(client), this.key, batch.flatMap((w) => w.events), { begin: true });
       await client.query('COMMIT');
-      this.onCommitted(records);
-      batch.forEach((w) => w.resolve());
     } catch (e) {
-      broken = e as Error;
-      if (client) await client.query('ROLLBACK').catch(() => undefined);
+      // Fail closed. (If COMMIT itself was lost the batch may have committed: the read still fails — safe.)
       batch.forEach((w) => w.reject(e as Error));
-    } finally {
-      // A connection that failed mid-transaction is discarded, not returned to the pool.
-      client?.release(broken);
-      this.flushing = false;
-      this.kick();
+      if (client) await this.recover(client, e);
+      return;
+    }
+    batch.forEach((w) => w.resolve());
+    try {
+      this.onCommitted(records);
+    } catch {
+      /* bookkeeping (checkpoint counters) must never turn a committed read into a failure */
     }
   }
 
-  /** Waits for queued events to be written; later writes are refused. */
-  async close(): Promise<void> {
-    this.closed = true;
-    while (this.flushing || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+  /** After a failed batch: roll back and keep the session if the server merely refused; else replace it. */
+  private async recover(client: WriterClient, e: unknown): Promise<void> {
+    if (this.isServerError(e)) {
+      try {
+        await client.query('ROLLBACK');
+        return;
+      } catch {
+        /* fall through: the session is unusable */
+      }
+    }
+    this.discard(client);
+  }
+
+  private isServerError(e: unknown): boolean {
+    const code = (e as { code?: unknown })?.code;
+    return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !CONNECTION_LOST.test(code);
+  }
+
+  private discard(client: WriterClient): void {
+    if (this.client === client) this.client = undefined;
+    client.end().catch(() => undefined);
+  }
+
+  private async connection(): Promise<WriterClient> {
+    if (this.client) return this.client;
+    const client = await this.connect();
+    // Without a listener an idle connection's death (server restart, terminated backend) would crash Node.
+    client.on('error', () => this.discard(client));
+    const { lockTimeoutMs, statementTimeoutMs } = this.options;
+    try {
+      await client.query(
+        `SET lock_timeout = ${Math.floor(lockTimeoutMs)}; SET statement_timeout = ${Math.floor(statementTimeoutMs)}; ` +
+          // Audit rows must be durable before data leaves: never inherit synchronous_commit = off.
+          `SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'`,
+      );
+    } catch (e) {
+      client.end().catch(() => undefined);
+      throw e;
+    }
+    this.client = client;
+    return client;
   }
 }

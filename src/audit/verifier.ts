@@ -1,5 +1,5 @@
 import type { AuditRecord } from './audit.types';
-import type { Exec } from './append-protocol';
+import { Exec, HEAD_SQL } from './append-protocol';
 import { canonicalOf, chainMac, GENESIS_MAC, parseCanonical } from './canonical';
 import type { Checkpoint } from './checkpoints';
 
@@ -59,22 +59,25 @@ function columnsMatchCanonical(row: Row): boolean {
 
 /**
  * Verifies the chain: contiguous seq, each prev_mac links to the previous mac, each mac recomputes with the
- * key over the stored canonical bytes, the columns agree with those bytes, the head agrees with the last row,
- * and no signed checkpoint claims a head the table no longer has (a deleted tail).
- * Incremental mode starts after the newest checkpoint that the table still matches.
+ * key over the stored canonical bytes, the columns agree with those bytes, every signed checkpoint matches
+ * the row at its seq (a deleted tail that has since grown again), the head agrees with the last row, and no
+ * checkpoint claims a head the table no longer has (a deleted tail).
+ * Incremental mode starts after the newest checkpoint that the table still matches; `checked` counts the
+ * rows re-proved. `firstBroken.id` is null when the broken position has no row (a missing event).
  */
 export async function verifyChain(exec: Exec, key: Buffer, checkpoints: Checkpoint[], mode: 'incremental' | 'full'): Promise<VerifyResult> {
   // Checkpoints were read by the caller before this head read, so none may legitimately exceed it; rows
   // appended after it are left for the next verification.
-  const head = (await exec('SELECT seq, mac FROM audit_head WHERE id = 1'))[0] as { seq: string; mac: Buffer } | undefined;
+  const head = (await exec(HEAD_SQL))[0] as { seq: string; mac: Buffer } | undefined;
   const headSeq = head ? Number(head.seq) : 0;
+  const vouched = new Map(checkpoints.map((c) => [c.seq, c.mac]));
   let expected = 1;
   let prev: Buffer = GENESIS_MAC;
   let checked = 0;
   const broken = (seq: number, id: string | null): VerifyResult => ({ valid: false, checked, firstBroken: { seq, id } });
 
   if (mode === 'incremental' && checkpoints.length) {
-    const seqs = checkpoints.map((c) => c.seq);
+    const seqs = [...vouched.keys()];
     const rows = (await exec('SELECT seq, mac FROM audit_events WHERE seq = ANY($1::bigint[])', [seqs])) as Array<{ seq: string; mac: Buffer }>;
     const macs = new Map(rows.map((r) => [Number(r.seq), r.mac.toString('hex')]));
     const good = [...checkpoints].reverse().find((c) => macs.get(c.seq) === c.mac);
@@ -92,6 +95,8 @@ export async function verifyChain(exec: Exec, key: Buffer, checkpoints: Checkpoi
       if (!row.prev_mac.equals(prev) || !row.mac.equals(chainMac(key, prev, row.canonical)) || !columnsMatchCanonical(row)) {
         return broken(seq, row.id);
       }
+      const claimed = vouched.get(seq);
+      if (claimed !== undefined && claimed !== row.mac.toString('hex')) return broken(seq, row.id);
       prev = row.mac;
       expected += 1;
       checked += 1;

@@ -9,8 +9,9 @@ export async function verifyAuditCli(
   keyring: Keyring,
   options: { mode: 'incremental' | 'full'; checkpointPath: string },
 ): Promise<VerifyResult> {
-  const checkpoints = readCheckpoints(options.checkpointPath, keyring.auditKey);
-  const client = new Client({ connectionString: databaseUrl });
+  // Checkpoints first, then the head (inside verifyChain): no checkpoint can then be newer than the head.
+  const checkpoints = await readCheckpoints(options.checkpointPath, keyring.auditKey);
+  const client = new Client({ connectionString: databaseUrl, application_name: 'vcm-verify-audit' });
   await client.connect();
   try {
     return await verifyChain(async (sql, params) => (await client.query(sql, params)).rows, keyring.auditKey, checkpoints, options.mode);

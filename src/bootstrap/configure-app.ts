@@ -5,6 +5,8 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
+import { limitJsonDepth } from '../common/json-depth';
+import { documentGlobalResponses } from '../common/openapi-global-responses';
 import { ProblemFilter } from '../common/problem.filter';
 import { createValidationPipe } from '../common/validation';
 
@@ -31,6 +33,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.use(helmet());
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: MAX_BODY, type: ['application/json', 'application/*+json'] });
+  app.use(limitJsonDepth()); // a 10,000-level body overflowed class-transformer's recursion (500)
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
@@ -48,6 +51,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
       .addBearerAuth()
       .build(),
   );
+  documentGlobalResponses(app, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -154,10 +154,12 @@ export class CasesService {
         });
       }
       await this.applyUpdate(tx, row, dto);
+      const result = await this.renderInTx(tx, actor, id, 200);
+      // Last before commit: the chain lock is held from here to the commit.
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'case.update', resourceType: 'case', resourceId: id, fields: requested, purpose },
       ]);
-      return this.renderInTx(tx, actor, id, 200);
+      return result;
     });
   }
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 
-const DESCRIPTIONS: Record<number, string> = {
+export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input (problem+json naming the fields)',
   401: 'Missing or invalid token',
   403: 'Not permitted for this role (or password change required)',
@@ -16,7 +16,7 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'Database or audit unavailable',
 };
 
-const problemSchema = {
+export const problemSchema = {
   type: 'object',
   properties: {
     type: { type: 'string' },
@@ -32,7 +32,7 @@ const problemSchema = {
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(
     ...[...statuses, 500, 503].map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Internal error', content: { 'application/problem+json': { schema: problemSchema } } }),
+      ApiResponse({ status, description: PROBLEM_DESCRIPTIONS[status] ?? 'Internal error', content: { 'application/problem+json': { schema: problemSchema } } }),
     ),
   );
 }

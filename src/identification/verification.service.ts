@@ -59,11 +59,12 @@ export class VerificationService {
         `INSERT INTO verification_tasks (id, case_id, requesting_agency_id, requested_by, assigned_agency_id, requested_at, due_on) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [id, caseId, actor.agencyId, actor.userId, dto.assignedAgencyId, now, dueOn],
       );
+      const [task] = await tx.query('SELECT * FROM verification_tasks WHERE id = $1', [id]);
+      const result = { body: this.render(row, task, readable), etag: `"v${task.version}"` };
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'verification.create', resourceType: 'case', resourceId: caseId, fields: ['verificationTasks.assignedAgencyId', 'verificationTasks.dueOn'], purpose: 'VERIFICATION' },
       ]);
-      const [task] = await tx.query('SELECT * FROM verification_tasks WHERE id = $1', [id]);
-      return { body: this.render(row, task, readable), etag: `"v${task.version}"` };
+      return result;
     });
   }
 
@@ -115,13 +116,14 @@ export class VerificationService {
         sets.push(`findings_enc = $${params.length}`);
       }
       params.push(id, task.version);
-      const result = await tx.query(`UPDATE verification_tasks SET ${sets.join(', ')} WHERE id = $${params.length - 1} AND version = $${params.length} RETURNING *`, params);
-      const updated = (Array.isArray(result[0]) ? result[0] : result)[0];
+      const written = await tx.query(`UPDATE verification_tasks SET ${sets.join(', ')} WHERE id = $${params.length - 1} AND version = $${params.length} RETURNING *`, params);
+      const updated = (Array.isArray(written[0]) ? written[0] : written)[0];
       if (!updated) throw ProblemException.preconditionFailed();
+      const result = { body: this.render(row, updated, readable), etag: `"v${updated.version}"` };
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'verification.update', resourceType: 'case', resourceId: caseId, fields: requested.map((f) => PREFIX + f), purpose: 'VERIFICATION' },
       ]);
-      return { body: this.render(row, updated, readable), etag: `"v${updated.version}"` };
+      return result;
     });
   }
 }

@@ -92,11 +92,12 @@ export class SupportService {
         created_by: actor.userId,
         ...this.protection.seal(TABLE, SUPPORT_FIELDS, id, key, { note: dto.note }),
       });
+      const created = (await this.repo.one(caseId, id, tx))!;
+      const result = { body: this.render(created, readable).body, etag: `"v${created.version}"` };
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'support.create', resourceType: 'case', resourceId: caseId, fields: requested.map((f) => PREFIX + f).sort(), purpose: 'SUPPORT' },
       ]);
-      const created = (await this.repo.one(caseId, id, tx))!;
-      return { body: this.render(created, readable).body, etag: `"v${created.version}"` };
+      return result;
     });
   }
 
@@ -133,11 +134,12 @@ export class SupportService {
       }
       const version = await this.repo.update(tx, id, current.version, columns);
       if (version === null) throw ProblemException.preconditionFailed();
+      const updated = (await this.repo.one(caseId, id, tx))!;
+      const result = { body: this.render(updated, readable).body, etag: `"v${version}"` };
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'support.update', resourceType: 'case', resourceId: caseId, fields: requested.map((f) => PREFIX + f).sort(), purpose: 'SUPPORT' },
       ]);
-      const updated = (await this.repo.one(caseId, id, tx))!;
-      return { body: this.render(updated, readable).body, etag: `"v${version}"` };
+      return result;
     });
   }
 

@@ -80,11 +80,13 @@ export class CasePartsService {
       const p = new SqlParams();
       const cols = Object.keys(columns);
       await tx.query(`INSERT INTO ${part.table} (${cols.join(', ')}) VALUES (${cols.map((c) => p.add(columns[c])).join(', ')})`, p.values);
+      const [row] = (await tx.query(`SELECT * FROM ${part.table} WHERE id = $1`, [id])) as Row[];
+      const result = { body: this.render(part, row, access.readable, key), etag: `"v${row.version}"` };
+      // Last before commit: the chain lock is held from here to the commit.
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: `${part.audit}.create`, resourceType: 'case', resourceId: caseId, fields: given.map((f) => part.prefix + f).sort(), purpose: part.purpose },
       ]);
-      const [row] = (await tx.query(`SELECT * FROM ${part.table} WHERE id = $1`, [id])) as Row[];
-      return { body: this.render(part, row, access.readable, key), etag: `"v${row.version}"` };
+      return result;
     });
   }
 
@@ -130,11 +132,12 @@ export class CasePartsService {
       const p = new SqlParams();
       const sets = Object.entries(columns).map(([c, v]) => `${c} = ${p.add(v)}`);
       await tx.query(`UPDATE ${part.table} SET ${[...sets, 'version = version + 1'].join(', ')} WHERE id = ${p.add(id)}`, p.values);
+      const [row] = (await tx.query(`SELECT * FROM ${part.table} WHERE id = $1`, [id])) as Row[];
+      const result = { body: this.render(part, row, access.readable, key), etag: `"v${row.version}"` };
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: `${part.audit}.update`, resourceType: 'case', resourceId: caseId, fields: given.map((f) => part.prefix + f).sort(), purpose: part.purpose },
       ]);
-      const [row] = (await tx.query(`SELECT * FROM ${part.table} WHERE id = $1`, [id])) as Row[];
-      return { body: this.render(part, row, access.readable, key), etag: `"v${row.version}"` };
+      return result;
     });
   }
 }
