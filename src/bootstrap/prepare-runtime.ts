@@ -48,17 +48,29 @@ export async function prepareRuntime(config: AppConfig, say: Say): Promise<Prepa
     say(`Embedded PostgreSQL ready on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.resolve(config.DATA_DIR, 'pg')}).`);
   }
   try {
-    const keyring = Keyring.fromMaterial(await keyProvider(config, say).load());
-    if (config.isProduction) {
-      if (await pendingMigrations(databaseUrl)) throw new Error('Pending database migrations: run `npm run migrate` first.');
-    } else {
-      const applied = await runMigrations(databaseUrl);
-      if (applied.length) say(`Applied ${applied.length} migration(s).`);
-    }
-    await checkKeyFingerprints(databaseUrl, keyring);
+    const { keyring, applied } = await loadKeysAndMigrate(config, databaseUrl, say, { migrate: !config.isProduction });
+    if (applied.length) say(`Applied ${applied.length} migration(s).`);
     return { config, databaseUrl, keyring, stop };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+/**
+ * What every entry point does once it has a database: load the keys, migrate (or, in production, refuse to
+ * run with pending migrations) and compare the keys with the fingerprints the data was written with.
+ */
+export async function loadKeysAndMigrate(
+  config: AppConfig,
+  databaseUrl: string,
+  say: Say,
+  opts: { migrate: boolean },
+): Promise<{ keyring: Keyring; applied: string[] }> {
+  const keyring = Keyring.fromMaterial(await keyProvider(config, say).load());
+  let applied: string[] = [];
+  if (opts.migrate) applied = await runMigrations(databaseUrl);
+  else if (await pendingMigrations(databaseUrl)) throw new Error('Pending database migrations: run `npm run migrate` first.');
+  await checkKeyFingerprints(databaseUrl, keyring);
+  return { keyring, applied };
 }

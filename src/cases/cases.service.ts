@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { canCreateCase, fieldsForCase } from '../access/case-ability';
-import { AccessReason, CASE_FIELDS, CASE_OWNING_AGENCY_TYPES, PERSON_FIELDS, PersonField } from '../access/field-registry';
+import { CASE_FIELDS, CASE_OWNING_AGENCY_TYPES, PERSON_FIELDS, PersonField } from '../access/field-registry';
 import { FieldProtection, WrappedKey } from '../access/field-protection.service';
 import { scopePredicate } from '../access/scope-predicate';
 import { AuditService, auditActorOf } from '../audit';

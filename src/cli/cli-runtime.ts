@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkKeyFingerprints } from '../bootstrap/key-check';
-import { keyProvider } from '../bootstrap/prepare-runtime';
+import { loadKeysAndMigrate } from '../bootstrap/prepare-runtime';
 import { AppConfig } from '../config/app-config';
 import { Keyring } from '../crypto';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
-import { ensureDatabase, pendingMigrations, runMigrations } from '../database/migrate';
+import { ensureDatabase } from '../database/migrate';
 
 export interface CliRuntime {
   config: AppConfig;
@@ -63,14 +62,7 @@ export async function openCliRuntime(config: AppConfig, say: Say, opts: { migrat
     }
   }
   try {
-    const keyring = Keyring.fromMaterial(await keyProvider(config, say).load());
-    let applied: string[] = [];
-    if (opts.migrate || !config.isProduction) {
-      applied = await runMigrations(databaseUrl);
-    } else if (await pendingMigrations(databaseUrl)) {
-      throw new Error('Pending database migrations: run `npm run migrate` first.');
-    }
-    await checkKeyFingerprints(databaseUrl, keyring);
+    const { keyring, applied } = await loadKeysAndMigrate(config, databaseUrl, say, { migrate: opts.migrate || !config.isProduction });
     return { config, databaseUrl, keyring, applied, stop };
   } catch (e) {
     await stop();

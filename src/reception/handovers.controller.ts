@@ -4,7 +4,6 @@ import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { ProblemException } from '../common/problem';
 import { uuidParam } from '../common/uuid-param';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CreateHandoverDto, ListHandoversQuery } from './dto/create-handover.dto';

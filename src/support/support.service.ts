@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { CaseAccessService } from '../access/case-access.service';
 import { SUPPORT_FIELDS, SupportField } from '../access/field-registry';
