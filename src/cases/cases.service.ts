@@ -172,6 +172,7 @@ export class CasesService {
     if (receivedAt.getUTCFullYear() < 2000) errors.push({ field: 'receivedAt', message: 'receivedAt must be after 2000' });
     const checkPerson = (p: PersonInputDto, path: string, minor: boolean) => {
       if (p.dateOfBirth && new Date(p.dateOfBirth) > receivedAt) errors.push({ field: `${path}.dateOfBirth`, message: `${path}.dateOfBirth must be before receivedAt` });
+      if (p.dateOfBirth && p.dateOfBirth < '1900-01-01') errors.push({ field: `${path}.dateOfBirth`, message: `${path}.dateOfBirth must be after 1900` });
       if (p.dateOfBirth && p.birthYear && Number(p.dateOfBirth.slice(0, 4)) !== p.birthYear) {
         errors.push({ field: `${path}.birthYear`, message: `${path}.birthYear does not match dateOfBirth` });
       }
@@ -273,7 +274,7 @@ export class CasesService {
   private async applyUpdate(tx: EntityManager, row: CaseRow, dto: UpdateCaseDto): Promise<void> {
     const columns: Record<string, unknown> = {};
     if (dto.communeCode !== undefined) columns.commune_code = dto.communeCode;
-    if (dto.exploitationForms !== undefined) columns.exploitation_forms = dto.exploitationForms;
+    if (dto.exploitationForms !== undefined) columns.exploitation_forms = dto.exploitationForms ?? [];
     if (dto.destinationCountry !== undefined) columns.destination_country = dto.destinationCountry;
     if (dto.assignedUserId !== undefined) columns.assigned_user_id = dto.assignedUserId;
     if (dto.summary !== undefined) {

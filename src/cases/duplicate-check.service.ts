@@ -34,6 +34,11 @@ export class DuplicateCheckService {
 
   async check(actor: Actor, dto: DuplicateCheckDto) {
     if (!ALLOWED_ROLES.includes(actor.role)) throw ProblemException.forbidden('forbidden', 'Your role may not run duplicate checks.');
+    if (!normalizeVietnamese(dto.fullName)) {
+      throw ProblemException.unprocessable('invalid-duplicate-check', 'fullName has no letters to match on.', {
+        errors: [{ field: 'fullName', message: 'fullName must contain letters or digits' }],
+      });
+    }
     const wanted = this.protection.personIndexes({ fullName: dto.fullName, birthYear: dto.birthYear, idNumber: dto.idNumber, phone: dto.phone });
     const p = new SqlParams();
     const pairs = wanted.map((w) => `(${p.add(w.kind)}, ${p.add(w.value)}::integer)`);

@@ -90,8 +90,14 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Transform(toBool) @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Reverse proxies in front of the app, as a hop count (1 = one proxy appends the client address) or
+   * `false`. `true` means 1. Never "trust everything": a client could then choose its address per request
+   * (the leftmost X-Forwarded-For) and evade the per-address lockout.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' || value === 'false' || value === false ? 0 : value === 'true' || value === true ? 1 : Number(value)))
+  @IsInt() @Min(0) @Max(10)
+  TRUST_PROXY = 0;
 
   /** Seed demo agencies/users on first start (never in production). */
   @Transform(toBool) @IsBoolean()

@@ -1,5 +1,6 @@
+import { IsOptionalNotNull } from '../common/safe-text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { SAFE_TEXT } from '../cases/dto/person.dto';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -10,16 +11,16 @@ export class CreateVerificationTaskDto {
   assignedAgencyId: string;
 
   @ApiPropertyOptional({ format: 'date', description: 'Default: the rules\' police identification period (20 days) from today' })
-  @IsOptional() @Matches(DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @IsOptionalNotNull() @Matches(DATE, { message: '$property must be a date YYYY-MM-DD' })
   dueOn?: string;
 }
 
 export class UpdateVerificationTaskDto {
   @ApiPropertyOptional({ enum: ['COMPLETED', 'CANCELLED'] })
-  @IsOptional() @IsIn(['COMPLETED', 'CANCELLED'])
+  @IsOptionalNotNull() @IsIn(['COMPLETED', 'CANCELLED'])
   status?: 'COMPLETED' | 'CANCELLED';
 
   @ApiPropertyOptional({ maxLength: 10000, description: 'Verification findings. SENSITIVE, encrypted under the case key.', example: 'Đã xác minh lời khai với Công an xã Đồng Đăng' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(10000) @Matches(SAFE_TEXT, { message: '$property contains control or invisible formatting characters' })
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(10000) @Matches(SAFE_TEXT, { message: '$property contains control or invisible formatting characters' })
   findings?: string;
 }

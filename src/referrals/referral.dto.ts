@@ -1,5 +1,6 @@
+import { IsOptionalNotNull } from '../common/safe-text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { SAFE_TEXT } from '../cases/dto/person.dto';
 
 export const REFERRAL_PURPOSES = ['LEGAL_AID', 'HEALTH_CARE', 'PSYCHOLOGICAL_CARE'] as const;
@@ -26,7 +27,7 @@ export class CreateReferralDto {
   consentRecordedOn: string;
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'SENSITIVE, encrypted', example: 'Nạn nhân đồng ý chia sẻ để được trợ giúp pháp lý' })
-  @IsOptional() @IsString() @MaxLength(2000) @Matches(SAFE_TEXT, { message: '$property contains control or invisible formatting characters' })
+  @IsOptionalNotNull() @IsString() @MaxLength(2000) @Matches(SAFE_TEXT, { message: '$property contains control or invisible formatting characters' })
   consentNote?: string;
 }
 

@@ -266,13 +266,10 @@ describe('adversarial: authentication attacks', () => {
     });
   });
 
-  describe('known weakness (reported; flips to a failure once fixed)', () => {
-    // src/config/app-config.ts TRUST_PROXY is a boolean and src/bootstrap/configure-app.ts passes it to
-    // Express as `trust proxy = true`: the LEFTMOST X-Forwarded-For entry becomes the client address. A proxy
-    // that appends (nginx $proxy_add_x_forwarded_for) keeps the client's own value leftmost, so a client can
-    // pick a fresh "address" per guess and never reach the (account, address) lockout. A hop count
-    // (TRUST_PROXY=1) or the proxy's address would use the entry the proxy itself added.
-    it.failing('behind one appending proxy, spoofing the leftmost X-Forwarded-For does not evade the lockout', async () => {
+  describe('a client behind the proxy cannot choose its own address', () => {
+    // TRUST_PROXY is a hop count (true = 1): the address is the entry the proxy itself appended, never the
+    // client-controlled leftmost X-Forwarded-For (which would let each guess come from a fresh "address").
+    it('behind one appending proxy, spoofing the leftmost X-Forwarded-For does not evade the lockout', async () => {
       const owner = await createUserAndLogin(t, { role: 'CASEWORKER', agencyId: sa });
       for (let i = 0; i < 5; i++) {
         await login(`10.66.0.${i}, 203.0.113.200`, owner.username, `wrong-password-${i}`).expect(401);

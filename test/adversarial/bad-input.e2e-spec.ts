@@ -508,16 +508,16 @@ describe('adversarial: bad input', () => {
     });
   });
 
-  describe('known defects (reported; these flip to failures once fixed — then move them up)', () => {
+  describe('defects found by this suite, fixed (kept as regression tests)', () => {
     // src/cases/dto/person.dto.ts SAFE_LINE/SAFE_TEXT: refuse \p{Cf}, \p{Zl}, \p{Zp}, unpaired surrogates, tags.
-    it.failing.each(INVISIBLE_NOT_YET_REJECTED)('victim.fullName with %s → 400', async (_label, ch) => {
+    it.each(INVISIBLE_NOT_YET_REJECTED)('victim.fullName with %s → 400', async (_label, ch) => {
       const res = await postCase(withValue(withRelative(seed++), 'victim.fullName', `Nguyễn${ch}Lành`));
       expect(res.status).toBe(400);
     });
 
     // src/cases/duplicate-check.service.ts check(): a name that normalises to nothing yields no blind index,
     // and `WHERE (kind, value) IN ()` is invalid SQL → 500 (not an injection: every value is a parameter).
-    it.failing.each([[`\\'; --`], ['--'], ['   ']])('POST /cases/duplicate-check with fullName %j → 4xx or 200, not 500', async (name) => {
+    it.each([[`\\'; --`], ['--'], ['   ']])('POST /cases/duplicate-check with fullName %j → 4xx or 200, not 500', async (name) => {
       tried++;
       const res = await t.http().post('/api/v1/cases/duplicate-check').set(bearer(cw.token)).send({ fullName: name, purpose: 'RECEPTION' });
       expect(res.status).toBeLessThan(500);
@@ -525,7 +525,7 @@ describe('adversarial: bad input', () => {
 
     // src/cases/dto/create-case.dto.ts: `victim` has @ValidateNested but no @IsDefined/@IsObject, so a body
     // without it passes validation and the service dereferences undefined → 500.
-    it.failing('POST /cases without victim → 400 naming victim', async () => {
+    it('POST /cases without victim → 400 naming victim', async () => {
       const { victim: _omitted, ...body } = withRelative(seed++);
       const res = await postCase(body);
       expect(res.status).toBe(400);
@@ -534,7 +534,7 @@ describe('adversarial: bad input', () => {
 
     // src/cases/dto/update-case.dto.ts (+ cases.service.ts update): @IsOptional lets null through, and a null
     // victim or victim.fullName reaches the encryption/blind-index code → 500.
-    it.failing.each([[{ victim: null }], [{ victim: { fullName: null } }], [{ victim: { sex: null } }]])('PATCH /cases/:id %j → 400', async (body) => {
+    it.each([[{ victim: null }], [{ victim: { fullName: null } }], [{ victim: { sex: null } }]])('PATCH /cases/:id %j → 400', async (body) => {
       tried++;
       const current = await t.http().get(`/api/v1/cases/${existing.id}`).set(bearer(cw.token)).expect(200);
       const res = await t.http().patch(`/api/v1/cases/${existing.id}`).set(bearer(cw.token)).set('If-Match', current.headers.etag).send(body);
@@ -543,7 +543,7 @@ describe('adversarial: bad input', () => {
 
     // src/agencies/dto/agency.dto.ts: the agency name only refuses \p{Cc}; a right-to-left override passes, and
     // agency names reach other agencies (duplicate check: "a possible match exists at agency X").
-    it.failing('an agency name with a right-to-left override → 400', async () => {
+    it('an agency name with a right-to-left override → 400', async () => {
       tried++;
       const res = await t.http().post('/api/v1/agencies').set(bearer(admin.token)).send({ name: `Phòng \u202eBảo trợ ${seed++}`, type: 'SHELTER', provinceCode: '20' });
       expect(res.status).toBe(400);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { SAFE_LINE, SAFE_MESSAGE } from '../../common/safe-text';
 import { AGENCY_TYPES } from '../agency-types';
 import type { AgencyType } from '../agency-types';
 import { PROVINCE_CODES } from '../provinces';
@@ -10,7 +11,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class CreateAgencyDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Đồn Biên phòng cửa khẩu Hữu Nghị' })
   @Transform(trim) @IsString() @Length(1, 200)
-  @Matches(/^[^\p{Cc}]*$/u, { message: 'name must not contain control characters' })
+  @Matches(SAFE_LINE, SAFE_MESSAGE)
   name: string;
 
   @ApiProperty({ enum: AGENCY_TYPES })

@@ -1,12 +1,14 @@
+import { IsOptionalNotNull } from '../../common/safe-text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsDefined,
+  IsObject,
   ArrayUnique,
   IsArray,
   IsIn,
   IsISO8601,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -35,30 +37,30 @@ export class CreateCaseDto {
   provinceCode: string;
 
   @ApiPropertyOptional({ pattern: '^[0-9]{5}$', description: 'Official 5-digit commune code' })
-  @IsOptional() @Matches(/^[0-9]{5}$/, { message: '$property must be a 5-digit commune code' })
+  @IsOptionalNotNull() @Matches(/^[0-9]{5}$/, { message: '$property must be a 5-digit commune code' })
   communeCode?: string;
 
   @ApiPropertyOptional({ enum: EXPLOITATION_FORMS, isArray: true, maxItems: EXPLOITATION_FORMS.length })
-  @IsOptional() @IsArray() @ArrayMaxSize(EXPLOITATION_FORMS.length) @ArrayUnique() @IsIn(EXPLOITATION_FORMS, { each: true })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(EXPLOITATION_FORMS.length) @ArrayUnique() @IsIn(EXPLOITATION_FORMS, { each: true })
   exploitationForms?: (typeof EXPLOITATION_FORMS)[number][];
 
   @ApiPropertyOptional({ pattern: '^[A-Z]{2}$', description: 'Country of exploitation (ISO 3166-1 alpha-2)' })
-  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: '$property must be an ISO 3166-1 alpha-2 code' })
+  @IsOptionalNotNull() @Matches(/^[A-Z]{2}$/, { message: '$property must be an ISO 3166-1 alpha-2 code' })
   destinationCountry?: string;
 
   @ApiPropertyOptional({ maxLength: 10000, example: 'Được phía Trung Quốc trao trả tại cửa khẩu Hữu Nghị cùng con nhỏ.', description: 'Case summary. SENSITIVE, encrypted under the case key.' })
-  @IsOptional() @IsString() @MaxLength(10000) @Matches(SAFE_TEXT, { message: '$property contains control or invisible formatting characters' })
+  @IsOptionalNotNull() @IsString() @MaxLength(10000) @Matches(SAFE_TEXT, { message: '$property contains control or invisible formatting characters' })
   summary?: string;
 
   @ApiProperty({ type: PersonInputDto })
-  @ValidateNested() @Type(() => PersonInputDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => PersonInputDto)
   victim: PersonInputDto;
 
   @ApiPropertyOptional({ type: [AccompanyingMinorInputDto], maxItems: MAX_MINORS, description: 'Accompanying persons under 18' })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_MINORS) @ValidateNested({ each: true }) @Type(() => AccompanyingMinorInputDto)
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(MAX_MINORS) @ValidateNested({ each: true }) @Type(() => AccompanyingMinorInputDto)
   accompanyingMinors?: AccompanyingMinorInputDto[];
 
   @ApiPropertyOptional({ type: [RelativeInputDto], maxItems: 10, description: 'Relatives and contacts (protected like the victim)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => RelativeInputDto)
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => RelativeInputDto)
   relatives?: RelativeInputDto[];
 }

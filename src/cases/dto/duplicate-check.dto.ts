@@ -1,5 +1,6 @@
+import { IsOptionalNotNull } from '../../common/safe-text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { SAFE_LINE } from './person.dto';
 
 const THIS_YEAR = new Date().getUTCFullYear();
@@ -11,15 +12,15 @@ export class DuplicateCheckDto {
   fullName: string;
 
   @ApiPropertyOptional({ minimum: 1900, maximum: THIS_YEAR })
-  @IsOptional() @IsInt() @Min(1900) @Max(THIS_YEAR)
+  @IsOptionalNotNull() @IsInt() @Min(1900) @Max(THIS_YEAR)
   birthYear?: number;
 
   @ApiPropertyOptional({ pattern: '^[A-Za-z0-9-]{3,32}$' })
-  @IsOptional() @Matches(/^[A-Za-z0-9-]{3,32}$/, { message: '$property must be 3-32 letters, digits or dashes' })
+  @IsOptionalNotNull() @Matches(/^[A-Za-z0-9-]{3,32}$/, { message: '$property must be 3-32 letters, digits or dashes' })
   idNumber?: string;
 
   @ApiPropertyOptional({ pattern: '^\\+?[0-9 ().-]{6,20}$' })
-  @IsOptional() @Matches(/^\+?[0-9 ().-]{6,20}$/, { message: '$property must be a phone number' })
+  @IsOptionalNotNull() @Matches(/^\+?[0-9 ().-]{6,20}$/, { message: '$property must be a phone number' })
   phone?: string;
 
   @ApiProperty({ pattern: '^[A-Z0-9_]{1,64}$', example: 'RECEPTION', description: 'Why the check is made (audited)' })

@@ -1,12 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { LOCATIONS, MINOR_RELATIONS, SEXES } from '../case-enums';
 
-/** Printable text: no control characters, no bidirectional overrides or zero-width joiners that spoof names. */
-export const SAFE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$/;
-/** Multi-line free text: as SAFE_LINE but newlines and tabs allowed. */
-export const SAFE_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$/;
-const SAFE_MSG = { message: '$property contains control or invisible formatting characters' };
+import { IsOptionalNotNull, SAFE_LINE, SAFE_MESSAGE as SAFE_MSG, SAFE_TEXT } from '../../common/safe-text';
+
+export { SAFE_LINE, SAFE_TEXT };
 const THIS_YEAR = new Date().getUTCFullYear();
 
 /** Identity and circumstances of one person. Every field but the STAT ones is encrypted at rest. */
@@ -16,11 +14,11 @@ export class PersonInputDto {
   fullName: string;
 
   @ApiPropertyOptional({ format: 'date', example: '2001-04-30', description: 'PERSONAL, encrypted.' })
-  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' })
+  @IsOptionalNotNull() @IsISO8601({ strict: true, strictSeparator: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' })
   dateOfBirth?: string;
 
   @ApiPropertyOptional({ minimum: 1900, maximum: THIS_YEAR, description: 'When only the year is known. PERSONAL, encrypted.' })
-  @IsOptional() @IsInt() @Min(1900) @Max(THIS_YEAR)
+  @IsOptionalNotNull() @IsInt() @Min(1900) @Max(THIS_YEAR)
   birthYear?: number;
 
   @ApiProperty({ enum: SEXES })
@@ -32,33 +30,33 @@ export class PersonInputDto {
   nationality: string;
 
   @ApiPropertyOptional({ enum: LOCATIONS })
-  @IsOptional() @IsIn(LOCATIONS)
+  @IsOptionalNotNull() @IsIn(LOCATIONS)
   location?: (typeof LOCATIONS)[number];
 
   @ApiPropertyOptional({ maxLength: 32, pattern: '^[A-Za-z0-9-]{3,32}$', example: '020304001234', description: 'ID card / passport number. PERSONAL, encrypted, blind-indexed.' })
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9-]{3,32}$/, { message: '$property must be 3-32 letters, digits or dashes' })
+  @IsOptionalNotNull() @IsString() @Matches(/^[A-Za-z0-9-]{3,32}$/, { message: '$property must be 3-32 letters, digits or dashes' })
   idNumber?: string;
 
   @ApiPropertyOptional({ maxLength: 20, pattern: '^\\+?[0-9 ().-]{6,20}$', example: '0912 345 678', description: 'PERSONAL, encrypted, blind-indexed.' })
-  @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{6,20}$/, { message: '$property must be a phone number' })
+  @IsOptionalNotNull() @IsString() @Matches(/^\+?[0-9 ().-]{6,20}$/, { message: '$property must be a phone number' })
   phone?: string;
 
   @ApiPropertyOptional({ maxLength: 300, example: 'Thôn Bản Chắt, xã Đồng Đăng, tỉnh Lạng Sơn', description: 'PERSONAL, encrypted.' })
-  @IsOptional() @IsString() @MaxLength(300) @Matches(SAFE_LINE, SAFE_MSG)
+  @IsOptionalNotNull() @IsString() @MaxLength(300) @Matches(SAFE_LINE, SAFE_MSG)
   address?: string;
 
   @ApiPropertyOptional({ maxLength: 64, example: 'Tày', description: 'SENSITIVE, encrypted.' })
-  @IsOptional() @IsString() @MaxLength(64) @Matches(SAFE_LINE, SAFE_MSG)
+  @IsOptionalNotNull() @IsString() @MaxLength(64) @Matches(SAFE_LINE, SAFE_MSG)
   ethnicity?: string;
 
   @ApiPropertyOptional({ maxLength: 10000, example: 'Bị lừa sang Trung Quốc làm việc nhẹ lương cao, sau đó bị ép kết hôn.', description: 'What happened, in the person\'s words. SENSITIVE, encrypted.' })
-  @IsOptional() @IsString() @MaxLength(10000) @Matches(SAFE_TEXT, SAFE_MSG)
+  @IsOptionalNotNull() @IsString() @MaxLength(10000) @Matches(SAFE_TEXT, SAFE_MSG)
   narrative?: string;
 }
 
 export class AccompanyingMinorInputDto extends PersonInputDto {
   @ApiPropertyOptional({ enum: MINOR_RELATIONS, description: 'Relation to the victim' })
-  @IsOptional() @IsIn(MINOR_RELATIONS)
+  @IsOptionalNotNull() @IsIn(MINOR_RELATIONS)
   relation?: (typeof MINOR_RELATIONS)[number];
 }
 
@@ -75,18 +73,18 @@ export class RelativeInputDto {
   relation: (typeof RELATIVE_RELATIONS)[number];
 
   @ApiPropertyOptional({ enum: SEXES, default: 'UNKNOWN' })
-  @IsOptional() @IsIn(SEXES)
+  @IsOptionalNotNull() @IsIn(SEXES)
   sex?: (typeof SEXES)[number];
 
   @ApiPropertyOptional({ pattern: '^[A-Z]{2}$', default: 'XX' })
-  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: '$property must be an ISO 3166-1 alpha-2 code' })
+  @IsOptionalNotNull() @Matches(/^[A-Z]{2}$/, { message: '$property must be an ISO 3166-1 alpha-2 code' })
   nationality?: string;
 
   @ApiPropertyOptional({ maxLength: 20, pattern: '^\\+?[0-9 ().-]{6,20}$', description: 'PERSONAL, encrypted' })
-  @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{6,20}$/, { message: '$property must be a phone number' })
+  @IsOptionalNotNull() @IsString() @Matches(/^\+?[0-9 ().-]{6,20}$/, { message: '$property must be a phone number' })
   phone?: string;
 
   @ApiPropertyOptional({ maxLength: 300, description: 'PERSONAL, encrypted' })
-  @IsOptional() @IsString() @MaxLength(300) @Matches(SAFE_LINE, SAFE_MSG)
+  @IsOptionalNotNull() @IsString() @MaxLength(300) @Matches(SAFE_LINE, SAFE_MSG)
   address?: string;
 }

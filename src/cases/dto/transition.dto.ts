@@ -1,6 +1,7 @@
+import { IsOptionalNotNull } from '../../common/safe-text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { STAGES } from '../case-enums';
 import { SAFE_LINE, SAFE_TEXT } from './person.dto';
 
@@ -48,10 +49,10 @@ export class TransitionDto {
   to: (typeof STAGES)[number];
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'Required to close or reopen. SENSITIVE, encrypted.', example: 'Đã hoàn thành hỗ trợ, tái hòa nhập ổn định' })
-  @IsOptional() @IsString() @MinLength(3) @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
+  @IsOptionalNotNull() @IsString() @MinLength(3) @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
   reason?: string;
 
   @ApiPropertyOptional({ type: IdentificationDecisionDto, description: 'Required for IDENTIFIED_VICTIM and NOT_VICTIM' })
-  @IsOptional() @ValidateNested() @Type(() => IdentificationDecisionDto)
+  @IsOptionalNotNull() @ValidateNested() @Type(() => IdentificationDecisionDto)
   decision?: IdentificationDecisionDto;
 }

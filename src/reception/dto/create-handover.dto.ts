@@ -1,6 +1,7 @@
+import { IsOptionalNotNull } from '../../common/safe-text';
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { AccompanyingMinorInputDto, PersonInputDto, SAFE_LINE, SAFE_TEXT } from '../../cases/dto/person.dto';
 import { PageQuery } from '../../common/pagination';
 import { SCREENING_OUTCOME_LIST } from '../../reference/reference-data';
@@ -15,7 +16,7 @@ export class HandoverOfficerDto {
   name: string;
 
   @ApiPropertyOptional({ maxLength: 200, example: 'Đồn Biên phòng cửa khẩu quốc tế Hữu Nghị' })
-  @IsOptional() @IsString() @MaxLength(200) @Matches(SAFE_LINE, SAFE)
+  @IsOptionalNotNull() @IsString() @MaxLength(200) @Matches(SAFE_LINE, SAFE)
   unit?: string;
 }
 
@@ -29,14 +30,14 @@ export class HandoverDocumentDto {
   count: number;
 
   @ApiPropertyOptional({ maxLength: 100, example: 'Biên bản giao nhận số 12/BB' })
-  @IsOptional() @IsString() @MaxLength(100) @Matches(SAFE_LINE, SAFE)
+  @IsOptionalNotNull() @IsString() @MaxLength(100) @Matches(SAFE_LINE, SAFE)
   reference?: string;
 }
 
 /** One person of the roll call: identity, health on arrival, screening outcome, non-punishment note, children. */
 export class HandoverPersonDto extends OmitType(PersonInputDto, ['location', 'narrative', 'phone', 'address', 'ethnicity'] as const) {
   @ApiPropertyOptional({ maxLength: 2000, description: 'SENSITIVE, encrypted', example: 'Sức khỏe yếu, có dấu hiệu bị bạo lực' })
-  @IsOptional() @IsString() @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
+  @IsOptionalNotNull() @IsString() @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
   healthOnArrival?: string;
 
   @ApiProperty({ enum: SCREENING_OUTCOME_LIST })
@@ -44,11 +45,11 @@ export class HandoverPersonDto extends OmitType(PersonInputDto, ['location', 'na
   screeningOutcome: (typeof SCREENING_OUTCOME_LIST)[number];
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'A possible victim must not be punished for crossing illegally. SENSITIVE, encrypted.', example: 'Không xử phạt hành vi xuất cảnh trái phép' })
-  @IsOptional() @IsString() @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
+  @IsOptionalNotNull() @IsString() @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
   nonPunishmentNote?: string;
 
   @ApiPropertyOptional({ type: [AccompanyingMinorInputDto], maxItems: 20 })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AccompanyingMinorInputDto)
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AccompanyingMinorInputDto)
   accompanyingMinors?: AccompanyingMinorInputDto[];
 }
 

@@ -1,5 +1,6 @@
+import { IsOptionalNotNull } from '../../common/safe-text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { SAFE_TEXT } from '../../cases/dto/person.dto';
 import { PROTECTION_MEASURE_LIST } from '../../reference/reference-data';
 
@@ -20,26 +21,26 @@ export class CreateProtectionMeasureDto {
   @ApiProperty({ format: 'date', example: '2026-10-03' }) @Matches(DATE, DATE_MSG)
   startDate: string;
 
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, DATE_MSG)
+  @ApiPropertyOptional({ format: 'date' }) @IsOptionalNotNull() @Matches(DATE, DATE_MSG)
   endDate?: string;
 
-  @ApiPropertyOptional({ description: 'The person refused the measure (a written commitment is then required)' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'The person refused the measure (a written commitment is then required)' }) @IsOptionalNotNull() @IsBoolean()
   refused?: boolean;
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'SENSITIVE, encrypted', example: 'Tôi tự nguyện từ chối biện pháp bảo vệ và cam kết tự chịu trách nhiệm' })
-  @IsOptional() @IsString() @MinLength(3) @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
+  @IsOptionalNotNull() @IsString() @MinLength(3) @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
   refusalCommitment?: string;
 
   @ApiPropertyOptional({ maxLength: 4000, description: 'SENSITIVE, encrypted' })
-  @IsOptional() @IsString() @MaxLength(4000) @Matches(SAFE_TEXT, SAFE)
+  @IsOptionalNotNull() @IsString() @MaxLength(4000) @Matches(SAFE_TEXT, SAFE)
   note?: string;
 }
 
 export class UpdateProtectionMeasureDto {
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, DATE_MSG)
+  @ApiPropertyOptional({ format: 'date' }) @IsOptionalNotNull() @Matches(DATE, DATE_MSG)
   endDate?: string;
 
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) @Matches(SAFE_TEXT, SAFE)
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptionalNotNull() @IsString() @MaxLength(4000) @Matches(SAFE_TEXT, SAFE)
   note?: string;
 }
 
@@ -56,14 +57,14 @@ export class CreateShelterStayDto {
 
 export class UpdateShelterStayDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 365, description: 'Total extension beyond the 120-day limit (requires a reason)' })
-  @IsOptional() @IsInt() @Min(0) @Max(365)
+  @IsOptionalNotNull() @IsInt() @Min(0) @Max(365)
   extensionDays?: number;
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'SENSITIVE, encrypted', example: 'Chưa có nơi ở an toàn để trở về' })
-  @IsOptional() @IsString() @MinLength(3) @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
+  @IsOptionalNotNull() @IsString() @MinLength(3) @MaxLength(2000) @Matches(SAFE_TEXT, SAFE)
   extensionReason?: string;
 
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, DATE_MSG)
+  @ApiPropertyOptional({ format: 'date' }) @IsOptionalNotNull() @Matches(DATE, DATE_MSG)
   dischargedOn?: string;
 }
 

@@ -1,5 +1,6 @@
+import { IsOptionalNotNull } from '../../common/safe-text';
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SAFE_LINE, SAFE_TEXT } from '../../cases/dto/person.dto';
 import { SUPPORT_TYPE_LIST } from '../../reference/reference-data';
 
@@ -30,23 +31,23 @@ export class CreateSupportServiceDto {
   startDate: string;
 
   @ApiPropertyOptional({ format: 'date', example: '2026-12-31' })
-  @IsOptional() @Matches(DATE, DATE_MSG)
+  @IsOptionalNotNull() @Matches(DATE, DATE_MSG)
   endDate?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 10_000_000_000, description: 'Amount paid in VND (required for money support)', example: 1500000 })
-  @IsOptional() @IsInt() @Min(0) @Max(10_000_000_000)
+  @IsOptionalNotNull() @IsInt() @Min(0) @Max(10_000_000_000)
   amountVnd?: number;
 
   @ApiPropertyOptional({ maxLength: 200, example: 'Điều 37 khoản 1 điểm a Luật Phòng, chống mua bán người 2024; Nghị định …' })
-  @IsOptional() @IsString() @MaxLength(200) @Matches(SAFE_LINE, { message: '$property contains control or invisible formatting characters' })
+  @IsOptionalNotNull() @IsString() @MaxLength(200) @Matches(SAFE_LINE, { message: '$property contains control or invisible formatting characters' })
   legalBasis?: string;
 
   @ApiPropertyOptional({ maxLength: 4000, description: 'SENSITIVE, encrypted under the person\'s key', example: 'Bố trí ở tạm tại cơ sở trợ giúp xã hội tỉnh' })
-  @IsOptional() @IsString() @MaxLength(4000) @Matches(SAFE_TEXT, { message: '$property contains control or invisible formatting characters' })
+  @IsOptionalNotNull() @IsString() @MaxLength(4000) @Matches(SAFE_TEXT, { message: '$property contains control or invisible formatting characters' })
   note?: string;
 
   @ApiPropertyOptional({ format: 'date', description: 'For schooling, vocational training and hardship allowance: when the application was submitted' })
-  @IsOptional() @Matches(DATE, DATE_MSG)
+  @IsOptionalNotNull() @Matches(DATE, DATE_MSG)
   applicationSubmittedOn?: string;
 }
 
