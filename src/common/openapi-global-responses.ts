@@ -7,6 +7,24 @@ import { PROBLEM_DESCRIPTIONS, problemSchema } from './api-problems.decorator';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
 
 /**
+ * Schemas of parameters that are validated in one shared place rather than by a DTO: path ids (every one goes
+ * through the UUID pipe of src/common/uuid-param.ts) and the headers checked in code.
+ */
+const HEADER_SCHEMAS: Record<string, { type: 'string'; maxLength: number; pattern: string }> = {
+  'idempotency-key': { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9_.:-]{1,128}$' },
+  'x-access-purpose': { type: 'string', maxLength: 64, pattern: '^[A-Z0-9_]{1,64}$' },
+  'if-match': { type: 'string', maxLength: 16, pattern: '^(W/)?"v[0-9]{1,9}"$' },
+};
+
+function describeSharedParameters(op: { parameters?: unknown[] }): void {
+  for (const p of (op.parameters ?? []) as Array<{ in?: string; name?: string; schema?: Record<string, unknown> }>) {
+    if (p.in === 'path' && p.name && (p.name === 'id' || p.name.endsWith('Id'))) p.schema = { type: 'string', format: 'uuid' };
+    const header = p.in === 'header' && p.name ? HEADER_SCHEMAS[p.name.toLowerCase()] : undefined;
+    if (header) p.schema = { ...header };
+  }
+}
+
+/**
  * Documents the error responses that GLOBAL components give on every route they cover, so that no operation
  * can forget them: the JSON body parser and the content-type check (400/413/415 on every body), the global
  * validation pipe (400 on every query), the auth guard (401 on every secured route; 403 password-change-
@@ -31,6 +49,7 @@ export function documentGlobalResponses(app: INestApplication, document: OpenAPI
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
+      describeSharedParameters(op);
       const add = (status: number) => {
         op.responses[status] ??= { description: PROBLEM_DESCRIPTIONS[status] ?? 'Internal error', content: { 'application/problem+json': { schema: problemSchema } } };
       };

@@ -14,8 +14,8 @@ export class CreateReferralDto {
   @IsIn(REFERRAL_PURPOSES)
   purpose: (typeof REFERRAL_PURPOSES)[number];
 
-  @ApiProperty({ type: [String], maxItems: 60, example: ['victim.fullName', 'victim.dateOfBirth', 'victim.narrative'], description: 'Field paths the consent covers; the registry caps them by the receiving role' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(60) @ArrayUnique() @Matches(/^[a-zA-Z]+(\.[a-zA-Z]+)?$/, { each: true, message: 'sharedFields must be field paths' })
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 64, pattern: '^[a-zA-Z]+(\\.[a-zA-Z]+)?$' }, maxItems: 60, example: ['victim.fullName', 'victim.dateOfBirth', 'victim.narrative'], description: 'Field paths the consent covers; the registry caps them by the receiving role' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(60) @ArrayUnique() @MaxLength(64, { each: true }) @Matches(/^[a-zA-Z]+(\.[a-zA-Z]+)?$/, { each: true, message: 'sharedFields must be field paths' })
   sharedFields: string[];
 
   @ApiProperty({ enum: ['VICTIM', 'GUARDIAN'], description: 'Who consented (a guardian for a minor victim)' })
