@@ -61,3 +61,30 @@ describe('protection measures, shelter stays and case notes', () => {
     for (const s of ['gia đình đồng ý', 'nơi ở an toàn', 'tự chịu trách nhiệm', 'Không tiết lộ']) expect(dump).not.toContain(s);
   });
 });
+
+describe('Idempotency-Key on the creates of case parts', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('a retried create returns the original record; the same key with another body is 422', async () => {
+    t = await createTestApp();
+    const sa = (await createAgency(t, { type: 'SOCIAL_AFFAIRS' })).id;
+    const police = (await createAgency(t, { type: 'POLICE' })).id;
+    const cw = await createUserAndLogin(t, { role: 'CASEWORKER', agencyId: sa });
+    const c = (await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(1750)).expect(201)).body;
+    const post = (part: string, key: string, body: object) => t.http().post(`/api/v1/cases/${c.id}/${part}`).set(bearer(cw.token)).set('Idempotency-Key', key).send(body);
+    const cases: Array<[string, object, object, string]> = [
+      ['notes', { body: 'Ghi chú lần một' }, { body: 'Ghi chú khác' }, 'case_notes'],
+      ['support-services', { personId: c.victim.id, type: 'MEDICAL', status: 'PLANNED', providerAgencyId: sa, startDate: '2026-10-03' }, { personId: c.victim.id, type: 'MEDICAL', status: 'DELIVERED', providerAgencyId: sa, startDate: '2026-10-03' }, 'support_services'],
+      ['verification-tasks', { assignedAgencyId: police }, { assignedAgencyId: police, dueOn: '2026-12-01' }, 'verification_tasks'],
+      ['shelter-stays', { personId: c.victim.id, facilityAgencyId: sa, admittedOn: '2026-10-02' }, { personId: c.victim.id, facilityAgencyId: sa, admittedOn: '2026-10-03' }, 'shelter_stays'],
+    ];
+    for (const [part, body, other, table] of cases) {
+      const first = await post(part, `k-${part}`, body).expect(201);
+      const again = await post(part, `k-${part}`, body).expect(201);
+      expect(again.body).toEqual(first.body);
+      await post(part, `k-${part}`, other).expect(422);
+      expect((await t.sql(`SELECT count(*)::int AS n FROM ${table}`))[0].n).toBe(1);
+    }
+  });
+});

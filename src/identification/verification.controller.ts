@@ -6,6 +6,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { uuidParamFor } from '../common/uuid-param';
 import { CreateVerificationTaskDto, UpdateVerificationTaskDto } from './verification.dto';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { VerificationService } from './verification.service';
 
 
@@ -13,14 +14,21 @@ import { VerificationService } from './verification.service';
 @ApiBearerAuth()
 @Controller()
 export class VerificationController {
-  constructor(private readonly verification: VerificationService) {}
+  constructor(private readonly verification: VerificationService, private readonly idempotency: IdempotencyService) {}
 
   @Post('cases/:caseId/verification-tasks')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried create returns the original task' })
   @ApiOperation({ summary: 'Ask the police to verify and identify (gives the assigned agency access while the task is open)' })
   @ApiResponse({ status: 201, description: 'The task, with its due date (20 days by default)' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async create(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateVerificationTaskDto, @Res({ passthrough: true }) res: Response) {
-    const r = await this.verification.create(actor, caseId, dto);
+  async create(
+    @CurrentActor() actor: Actor,
+    @Param('caseId', uuidParamFor('caseId')) caseId: string,
+    @Headers('idempotency-key') idem: string | undefined,
+    @Body() dto: CreateVerificationTaskDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const r = await this.verification.create(actor, caseId, dto, this.idempotency.parseKey(idem));
     res.setHeader('ETag', r.etag).setHeader('Cache-Control', 'no-store');
     return r.body;
   }

@@ -12,6 +12,7 @@ import { ProblemException } from '../common/problem';
 import { CaseRow, CasesRepository } from '../cases/cases.repository';
 import { calendarDeadline, isOverdue } from '../cases/lifecycle/deadlines';
 import { rulesFor } from '../cases/lifecycle/lifecycle-rules';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { CreateVerificationTaskDto, UpdateVerificationTaskDto } from './verification.dto';
 
 type VField = keyof typeof VERIFICATION_FIELDS;
@@ -30,6 +31,7 @@ export class VerificationService {
     private readonly access: CaseAccessService,
     private readonly protection: FieldProtection,
     private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   private render(row: CaseRow, task: Record<string, unknown>, fields: Set<VField>) {
@@ -42,17 +44,32 @@ export class VerificationService {
     return body;
   }
 
-  async create(actor: Actor, caseId: string, dto: CreateVerificationTaskDto) {
+  async create(actor: Actor, caseId: string, dto: CreateVerificationTaskDto, idempotencyKey?: string) {
     return this.cases.transaction(async (tx) => {
       const { row, readable, writable } = await this.access.requirePart<VField>(actor, caseId, PREFIX, tx);
       if (!writable.has('assignedAgencyId')) throw ProblemException.forbidden('forbidden', 'Your role may not request verification.');
+      const id = uuidv7();
+      if (idempotencyKey) {
+        const claim = await this.idempotency.claim(tx, {
+          userId: actor.userId,
+          key: idempotencyKey,
+          operation: 'verification.create',
+          requestHash: this.idempotency.requestHash('verification.create', { caseId, dto }),
+          resourceId: id,
+          statusCode: 201,
+        });
+        if (claim.replay) {
+          const [prior] = await tx.query('SELECT * FROM verification_tasks WHERE id = $1 AND case_id = $2', [claim.resourceId, caseId]);
+          if (!prior) throw ProblemException.unprocessable('idempotency-key-reused', 'This Idempotency-Key was already used for another resource.');
+          return { body: this.render(row, prior, readable), etag: `"v${prior.version}"` };
+        }
+      }
       const [agency] = await tx.query('SELECT type FROM agencies WHERE id = $1', [dto.assignedAgencyId]);
       if (agency?.type !== 'POLICE') {
         throw ProblemException.unprocessable('invalid-verification-task', 'The assigned agency must be a police agency.', {
           errors: [{ field: 'assignedAgencyId', message: 'assignedAgencyId must be a police agency' }],
         });
       }
-      const id = uuidv7();
       const now = new Date();
       const dueOn = dto.dueOn ?? calendarDeadline(now, rulesFor(row.rules_version as string).deadlines.policeIdentificationDays);
       await tx.query(

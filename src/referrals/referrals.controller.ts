@@ -11,6 +11,7 @@ import { FieldError } from '../common/problem';
 import { uuidParamFor } from '../common/uuid-param';
 import type { CaseRow } from '../cases/cases.repository';
 import { CasePart, CasePartsService } from '../cases/parts/case-parts.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CreateReferralDto, UpdateReferralDto } from './referral.dto';
 
 const REFERRAL_PART: CasePart<keyof typeof REFERRAL_FIELDS> = {
@@ -30,7 +31,7 @@ const send = (res: Response, r: { body: Record<string, unknown>; etag: string })
 @ApiBearerAuth()
 @Controller('cases/:caseId/referrals')
 export class ReferralsController {
-  constructor(private readonly parts: CasePartsService) {}
+  constructor(private readonly parts: CasePartsService, private readonly idempotency: IdempotencyService) {}
 
   private async validate(dto: CreateReferralDto, c: CaseRow, tx: EntityManager): Promise<FieldError[]> {
     const [agencyType, role] = RECEIVER[dto.purpose];
@@ -49,11 +50,14 @@ export class ReferralsController {
   }
 
   @Post()
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried create returns the original referral' })
   @ApiOperation({ summary: 'Refer the case under a recorded consent: the receiving agency sees only the shared fields while the referral is active' })
   @ApiResponse({ status: 201, description: 'The referral' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async create(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateReferralDto, @Res({ passthrough: true }) res: Response) {
+  async create(
+    @CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateReferralDto, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.parts.create(actor, caseId, REFERRAL_PART, { ...dto }, {
+      idempotencyKey: this.idempotency.parseKey(idem),
       validate: (c, tx) => this.validate(dto, c, tx),
       derived: (c) => ({ from_agency_id: c.owner_agency_id }),
     }));

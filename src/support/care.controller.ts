@@ -10,9 +10,11 @@ import { uuidParamFor } from '../common/uuid-param';
 import { calendarDeadline } from '../cases/lifecycle/deadlines';
 import { rulesFor } from '../cases/lifecycle/lifecycle-rules';
 import { CasePartsService } from '../cases/parts/case-parts.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { NOTE_PART, PROTECTION_PART, SHELTER_PART } from './care.parts';
 import { CreateNoteDto, CreateProtectionMeasureDto, CreateShelterStayDto, UpdateProtectionMeasureDto, UpdateShelterStayDto } from './dto/care.dto';
 
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'A retried create returns the original resource' };
 const send = (res: Response, r: { body: Record<string, unknown>; etag: string }) => {
   res.setHeader('ETag', r.etag).setHeader('Cache-Control', 'no-store');
   return r.body;
@@ -29,14 +31,16 @@ async function agencyOfType(tx: EntityManager, id: string, types: string[], fiel
 @ApiBearerAuth()
 @Controller('cases/:caseId')
 export class CareController {
-  constructor(private readonly parts: CasePartsService) {}
+  constructor(private readonly parts: CasePartsService, private readonly idempotency: IdempotencyService) {}
 
   @Post('protection-measures')
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiOperation({ summary: 'Record a protection measure for a person (a refusal needs a written commitment)' })
   @ApiResponse({ status: 201, description: 'The measure' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async createMeasure(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateProtectionMeasureDto, @Res({ passthrough: true }) res: Response) {
+  async createMeasure(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateProtectionMeasureDto, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.parts.create(actor, caseId, PROTECTION_PART, { ...dto }, {
+      idempotencyKey: this.idempotency.parseKey(idem),
       validate: async (_c, tx) => [
         ...(dto.refused && !dto.refusalCommitment ? [{ field: 'refusalCommitment', message: 'refusalCommitment is required when the measure is refused' }] : []),
         ...(dto.endDate && dto.endDate < dto.startDate ? [{ field: 'endDate', message: 'endDate must not be before startDate' }] : []),
@@ -69,11 +73,13 @@ export class CareController {
   }
 
   @Post('shelter-stays')
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiOperation({ summary: 'Admit a person to a shelter: the planned exit is the 120-day limit of the case\'s rules' })
   @ApiResponse({ status: 201, description: 'The stay with plannedExitOn' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async createStay(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateShelterStayDto, @Res({ passthrough: true }) res: Response) {
+  async createStay(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateShelterStayDto, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.parts.create(actor, caseId, SHELTER_PART, { ...dto }, {
+      idempotencyKey: this.idempotency.parseKey(idem),
       validate: (_c, tx) => agencyOfType(tx, dto.facilityAgencyId, ['SHELTER', 'SOCIAL_AFFAIRS', 'HEALTH'], 'facilityAgencyId'),
       derived: (c) => ({ planned_exit_on: plusDays(dto.admittedOn, rulesFor(c.rules_version as string).deadlines.shelterDays) }),
     }));
@@ -108,11 +114,12 @@ export class CareController {
   }
 
   @Post('notes')
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiOperation({ summary: 'Add a case note (encrypted under the case key; notes are append-only)' })
   @ApiResponse({ status: 201, description: 'The note' })
-  @ApiProblems(400, 401, 403, 404, 429)
-  async createNote(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateNoteDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.parts.create(actor, caseId, NOTE_PART, { body: dto.body }));
+  @ApiProblems(400, 401, 403, 404, 422, 429)
+  async createNote(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateNoteDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.parts.create(actor, caseId, NOTE_PART, { body: dto.body }, { idempotencyKey: this.idempotency.parseKey(idem) }));
   }
 
   @Get('notes')

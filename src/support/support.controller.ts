@@ -6,6 +6,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { uuidParamFor } from '../common/uuid-param';
 import { CreateSupportServiceDto, UpdateSupportServiceDto } from './dto/support-service.dto';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { SupportService } from './support.service';
 
 
@@ -29,14 +30,21 @@ const entitlementsExample = {
 @ApiBearerAuth()
 @Controller('cases/:caseId')
 export class SupportController {
-  constructor(private readonly support: SupportService) {}
+  constructor(private readonly support: SupportService, private readonly idempotency: IdempotencyService) {}
 
   @Post('support-services')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried create returns the original record' })
   @ApiOperation({ summary: 'Record an Article 37 support delivery for a person of the case (422 if the person is not entitled to it)' })
   @ApiResponse({ status: 201, description: 'The support delivery (ETag for later updates)' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async create(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Body() dto: CreateSupportServiceDto, @Res({ passthrough: true }) res: Response) {
-    const result = await this.support.create(actor, caseId, dto);
+  async create(
+    @CurrentActor() actor: Actor,
+    @Param('caseId', uuidParamFor('caseId')) caseId: string,
+    @Headers('idempotency-key') idem: string | undefined,
+    @Body() dto: CreateSupportServiceDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.support.create(actor, caseId, dto, this.idempotency.parseKey(idem));
     res.setHeader('ETag', result.etag).setHeader('Cache-Control', 'no-store');
     return result.body;
   }

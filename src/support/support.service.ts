@@ -15,6 +15,7 @@ import { CreateSupportServiceDto, UpdateSupportServiceDto } from './dto/support-
 import { APPLICATION_TYPES, entitledTo, entitlementStatus, MONEY_TYPES } from './entitlements';
 import { SupportRepository, SupportRow } from './support.repository';
 import { HolidayCalendar } from '../cases/lifecycle/holiday-calendar';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 
 const TABLE = 'support_services';
 /** Agencies reached through a referral record only the support they provide. */
@@ -37,6 +38,7 @@ export class SupportService {
     private readonly protection: FieldProtection,
     private readonly audit: AuditService,
     private readonly holidays: HolidayCalendar,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   private render(row: SupportRow, fields: Set<SupportField>): { body: Record<string, unknown>; paths: string[] } {
@@ -47,11 +49,27 @@ export class SupportService {
     return { body, paths: [...fields].map((f) => PREFIX + f) };
   }
 
-  async create(actor: Actor, caseId: string, dto: CreateSupportServiceDto): Promise<{ body: Record<string, unknown>; etag: string }> {
+  async create(actor: Actor, caseId: string, dto: CreateSupportServiceDto, idempotencyKey?: string): Promise<{ body: Record<string, unknown>; etag: string }> {
     return this.cases.transaction(async (tx) => {
       const { row, readable, writable } = await this.access.requirePart<SupportField>(actor, caseId, PREFIX, tx);
       const requested = Object.keys(dto).filter((k) => (dto as unknown as Record<string, unknown>)[k] !== undefined) as SupportField[];
       this.access.requireWritable(requested, writable);
+      const id = uuidv7();
+      if (idempotencyKey) {
+        const claim = await this.idempotency.claim(tx, {
+          userId: actor.userId,
+          key: idempotencyKey,
+          operation: 'support.create',
+          requestHash: this.idempotency.requestHash('support.create', { caseId, dto }),
+          resourceId: id,
+          statusCode: 201,
+        });
+        if (claim.replay) {
+          const prior = await this.repo.one(caseId, claim.resourceId, tx);
+          if (!prior) throw ProblemException.unprocessable('idempotency-key-reused', 'This Idempotency-Key was already used for another resource.');
+          return { body: this.render(prior, readable).body, etag: `"v${prior.version}"` };
+        }
+      }
       const ownTypes = ROLE_SUPPORT_TYPES[actor.role];
       if (ownTypes && !ownTypes.includes(dto.type)) throw ProblemException.forbidden('forbidden', 'Your agency records only the support it provides.');
       const persons = await this.cases.personsOf([caseId], ['VICTIM', 'ACCOMPANYING_MINOR'], tx);
@@ -71,7 +89,6 @@ export class SupportService {
       }
       if (errors.length) throw ProblemException.unprocessable('invalid-support', 'The support cannot be recorded.', { errors });
 
-      const id = uuidv7();
       const rules = rulesFor(row.rules_version as string);
       const submitted = APPLICATION_TYPES.has(dto.type) ? (dto.applicationSubmittedOn ?? dto.startDate) : null;
       const key = this.protection.openKey({ ownerId: person!.id, kekVersion: person!.key_version, wrapped: person!.key_wrapped });

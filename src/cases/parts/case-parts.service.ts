@@ -10,6 +10,7 @@ import { SqlParams } from '../../access/sql-params';
 import { AuditService, auditActorOf } from '../../audit';
 import type { Actor } from '../../auth/actor';
 import { FieldError, ProblemException } from '../../common/problem';
+import { IdempotencyService } from '../../idempotency/idempotency.service';
 import type { CaseRow } from '../cases.repository';
 
 /** A part of a case stored in its own table and declared in the field registry. */
@@ -39,6 +40,7 @@ export class CasePartsService {
     private readonly access: CaseAccessService,
     private readonly protection: FieldProtection,
     private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   private async keyFor<F extends string>(part: CasePart<F>, c: CaseRow, personId: string | null | undefined, tx: EntityManager | DataSource): Promise<Buffer> {
@@ -63,15 +65,31 @@ export class CasePartsService {
     caseId: string,
     part: CasePart<F>,
     values: Partial<Record<F, unknown>>,
-    opts: { derived?: (c: CaseRow) => Record<string, unknown>; validate?: (c: CaseRow, tx: EntityManager) => Promise<FieldError[]> } = {},
+    opts: {
+      derived?: (c: CaseRow) => Record<string, unknown>;
+      validate?: (c: CaseRow, tx: EntityManager) => Promise<FieldError[]>;
+      idempotencyKey?: string;
+    } = {},
   ): Promise<{ body: Record<string, unknown>; etag: string }> {
     return this.db.transaction(async (tx) => {
       const access: CasePartAccess<F> = await this.access.requirePart<F>(actor, caseId, part.prefix, tx);
       const given = (Object.keys(values) as F[]).filter((f) => values[f] !== undefined);
       this.access.requireWritable(given, access.writable);
+      const id = uuidv7();
+      if (opts.idempotencyKey) {
+        const operation = `${part.audit}.create`;
+        const claim = await this.idempotency.claim(tx, {
+          userId: actor.userId,
+          key: opts.idempotencyKey,
+          operation,
+          requestHash: this.idempotency.requestHash(operation, { caseId, values }),
+          resourceId: id,
+          statusCode: 201,
+        });
+        if (claim.replay) return this.replay(actor, caseId, part, claim.resourceId, access, tx);
+      }
       const errors = opts.validate ? await opts.validate(access.row, tx) : [];
       if (errors.length) throw ProblemException.unprocessable('invalid-input', 'The data is inconsistent.', { errors });
-      const id = uuidv7();
       const personId = (values as Record<string, unknown>).personId as string | undefined;
       const key = await this.keyFor(part, access.row, personId, tx);
       const columns: Record<string, unknown> = { id, case_id: caseId, created_by: actor.userId, ...(opts.derived?.(access.row) ?? {}) };
@@ -88,6 +106,18 @@ export class CasePartsService {
       ]);
       return result;
     });
+  }
+
+  /** A retried create (same Idempotency-Key and body): the original resource, read again (and audited as a read). */
+  private async replay<F extends string>(actor: Actor, caseId: string, part: CasePart<F>, id: string, access: CasePartAccess<F>, tx: EntityManager) {
+    const [row] = (await tx.query(`SELECT * FROM ${part.table} WHERE id = $1 AND case_id = $2`, [id, caseId])) as Row[];
+    if (!row) throw ProblemException.unprocessable('idempotency-key-reused', 'This Idempotency-Key was already used for another resource.');
+    const key = await this.keyFor(part, access.row, row.person_id, tx);
+    const result = { body: this.render(part, row, access.readable, key), etag: `"v${row.version}"` };
+    await this.audit.appendInTransaction(tx, auditActorOf(actor), [
+      { action: `${part.audit}.replay`, resourceType: 'case', resourceId: caseId, resourceIds: [id], fields: [...access.readable].map((f) => part.prefix + f).sort(), purpose: part.purpose },
+    ]);
+    return result;
   }
 
   async list<F extends string>(actor: Actor, caseId: string, part: CasePart<F>): Promise<{ items: Record<string, unknown>[]; nextCursor: null }> {
