@@ -6,11 +6,11 @@ import { SAFE_TEXT } from '../cases/dto/person.dto';
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class CreateVerificationTaskDto {
-  @ApiProperty({ format: 'uuid', description: 'The POLICE agency asked to verify and identify' })
+  @ApiProperty({ format: 'uuid', example: '0193a1b2-0000-7000-8000-000000000020', description: 'The POLICE agency asked to verify and identify' })
   @IsUUID()
   assignedAgencyId: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'Default: the rules\' police identification period (20 days) from today' })
+  @ApiPropertyOptional({ format: 'date', example: '2026-12-12', description: 'Default: the rules\' police identification period (20 days) from today' })
   @IsOptionalNotNull() @Matches(DATE, { message: '$property must be a date YYYY-MM-DD' })
   dueOn?: string;
 }

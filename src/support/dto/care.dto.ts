@@ -37,10 +37,10 @@ export class CreateProtectionMeasureDto {
 }
 
 export class UpdateProtectionMeasureDto {
-  @ApiPropertyOptional({ format: 'date' }) @IsOptionalNotNull() @Matches(DATE, DATE_MSG)
+  @ApiPropertyOptional({ format: 'date', example: '2026-12-31' }) @IsOptionalNotNull() @Matches(DATE, DATE_MSG)
   endDate?: string;
 
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptionalNotNull() @IsString() @MaxLength(4000) @Matches(SAFE_TEXT, SAFE)
+  @ApiPropertyOptional({ maxLength: 4000, example: 'Kết thúc bảo vệ do đối tượng đã bị bắt giữ' }) @IsOptionalNotNull() @IsString() @MaxLength(4000) @Matches(SAFE_TEXT, SAFE)
   note?: string;
 }
 
