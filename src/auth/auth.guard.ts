@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Role } from '../access/roles';
 import type { AgencyType } from '../agencies/agency-types';
 import { ProblemException } from '../common/problem';
+import { rawQuery } from '../database/raw-query';
 import type { Actor } from './actor';
 import { ALLOW_PASSWORD_CHANGE_PENDING, IS_PUBLIC } from './public.decorator';
 import { TokenService } from './tokens';
@@ -37,11 +38,15 @@ const invalidToken = () => ProblemException.unauthorized('invalid-token', 'The a
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly query: ReturnType<typeof rawQuery>;
+
   constructor(
     private readonly reflector: Reflector,
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly tokens: TokenService,
-  ) {}
+  ) {
+    this.query = rawQuery(db);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
@@ -52,7 +57,7 @@ export class AuthGuard implements CanActivate {
     const claims = match ? this.tokens.verifyAccess(match[1]) : null;
     if (!claims) throw invalidToken();
 
-    const rows: ActorRow[] = await this.db.query(ACTOR_SQL, [claims.sub, claims.sid]);
+    const rows = await this.query<ActorRow>(ACTOR_SQL, [claims.sub, claims.sid]);
     const row = rows[0];
     if (!row || !row.active || row.revoked || row.token_version !== claims.tv) throw invalidToken();
 

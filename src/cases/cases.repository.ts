@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { WrappedKey } from '../access/field-protection.service';
 import { SqlParams } from '../access/sql-params';
+import { rawQuery } from '../database/raw-query';
 
 /** A case row as selected, with the reasons of access that hold for the actor and the case's wrapped key. */
 export interface CaseRow extends Record<string, unknown> {
@@ -31,7 +32,16 @@ const PERSON_COLUMNS = `p.*, k.kek_version AS key_version, k.wrapped AS key_wrap
 /** The SQL of the case aggregate. Every read takes the caller's scope predicate; nothing reads around it. */
 @Injectable()
 export class CasesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  /** Reads outside a transaction go straight to the pool (see database/raw-query.ts). */
+  private readonly read: ReturnType<typeof rawQuery>;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.read = rawQuery(db);
+  }
+
+  private run<T>(tx: EntityManager | undefined, sql: string, params: unknown[]): Promise<T[]> {
+    return tx ? tx.query(sql, params) : this.read<T>(sql, params);
+  }
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
@@ -40,7 +50,8 @@ export class CasesRepository {
   async findInScope(id: string, scope: ScopeSql, tx?: EntityManager, opts: { lock?: boolean } = {}): Promise<CaseRow | null> {
     const p = new SqlParams();
     const s = scope(p);
-    const rows: CaseRow[] = await (tx ?? this.db).query(
+    const rows = await this.run<CaseRow>(
+      tx,
       `SELECT c.*, ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields, k.kek_version AS key_version, k.wrapped AS key_wrapped
          FROM cases c LEFT JOIN data_keys k ON k.owner_id = c.id
         WHERE c.id = ${p.add(id)} AND ${s.where}${opts.lock ? ' FOR UPDATE OF c' : ''}`,
@@ -51,7 +62,8 @@ export class CasesRepository {
 
   async personsOf(caseIds: string[], kinds: Array<PersonRow['kind']>, tx?: EntityManager): Promise<PersonRow[]> {
     if (caseIds.length === 0 || kinds.length === 0) return [];
-    return (tx ?? this.db).query(
+    return this.run<PersonRow>(
+      tx,
       `SELECT ${PERSON_COLUMNS} FROM persons p JOIN data_keys k ON k.owner_id = p.id
         WHERE p.case_id = ANY($1::uuid[]) AND p.kind = ANY($2::text[])
         ORDER BY p.case_id, p.kind DESC, p.ordinal`,
@@ -66,7 +78,7 @@ export class CasesRepository {
     const filters = [s.where];
     if (opts.before) filters.push(`c.id < ${p.add(opts.before)}::uuid`);
     if (opts.stage) filters.push(`c.stage = ${p.add(opts.stage)}`);
-    return this.db.query(
+    return this.read<CaseRow>(
       `SELECT c.id, c.case_number, c.stage, c.stage_changed_at, c.identification_outcome, c.channel, c.received_at, c.province_code, c.commune_code, c.owner_agency_id,
               c.assigned_user_id, c.exploitation_forms, c.destination_country, c.created_at, c.updated_at, c.version,
               ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields, NULL::integer AS key_version, NULL::bytea AS key_wrapped
