@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 
@@ -46,6 +47,7 @@ export function loggerModule(config: AppConfig) {
       customProps: () => ({}),
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
     },
-    exclude: [],
+    // Express 5 / path-to-regexp 8 syntax for "every route" (the default '*' logs a legacy-route warning).
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
   });
 }
