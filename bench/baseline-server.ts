@@ -1,0 +1,170 @@
+import 'reflect-metadata';
+import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes, randomInt } from 'node:crypto';
+import { Pool } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+
+/**
+ * THE BASELINE: what each scenario would cost through the same HTTP stack (NestJS 11 on Express, JSON body
+ * parser, a pg pool of the app's size) with raw SQL and nothing else — no token check, no scope predicate,
+ * no decryption, no audit. It is the "same rows by raw SQL" each app scenario is divided by.
+ *
+ * It exists only in the bench harness and runs as its own process (like the app), so neither competes with
+ * the load generator's event loop. It is never mounted in the product.
+ *
+ * env: DATABASE_URL, PORT, BENCH_LIST_AGENCY_ID, BENCH_WRITE_AGENCY_ID, BENCH_WRITE_USER_ID, DB_POOL_SIZE.
+ */
+const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 20), application_name: 'vcm-bench-baseline' });
+/** The agency whose page the list reads (the bench caseworker's). */
+const LIST_AGENCY = process.env.BENCH_LIST_AGENCY_ID ?? '';
+/** Owner/creator of raw inserts: an agency outside every bench user's scope (its rows hold random bytes, not ciphertexts). */
+const WRITE_AGENCY = process.env.BENCH_WRITE_AGENCY_ID ?? '';
+const WRITE_USER = process.env.BENCH_WRITE_USER_ID ?? '';
+
+/** Raw rows as JSON: ciphertexts (bytea) as base64 — the bytes leave as they are stored. */
+function plain(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = Buffer.isBuffer(v) ? v.toString('base64') : v;
+  return out;
+}
+
+@Controller('baseline')
+class BaselineController {
+  /** vs GET /api/v1/cases/:id — the case row and its persons by primary key / foreign key. */
+  @Get('case/:id')
+  async read(@Param('id') id: string) {
+    const [c] = (await pool.query('SELECT * FROM cases WHERE id = $1', [id])).rows;
+    const persons = (await pool.query('SELECT * FROM persons WHERE case_id = $1 ORDER BY kind DESC, ordinal', [id])).rows;
+    return { ...plain(c ?? {}), persons: persons.map(plain) };
+  }
+
+  /** vs GET /api/v1/cases?limit=50 — the agency's newest page and the victims of that page. */
+  @Get('cases')
+  async page(@Query('limit') limit = '50') {
+    const cases = (await pool.query('SELECT * FROM cases WHERE owner_agency_id = $1 ORDER BY id DESC LIMIT $2', [LIST_AGENCY, Number(limit) + 1])).rows;
+    const ids = cases.map((c: { id: string }) => c.id);
+    const victims = (await pool.query(`SELECT * FROM persons WHERE case_id = ANY($1::uuid[]) AND kind = 'VICTIM'`, [ids])).rows;
+    const byCase = new Map(victims.map((v: { case_id: string }) => [v.case_id, plain(v)]));
+    return { items: cases.slice(0, Number(limit)).map((c: { id: string }) => ({ ...plain(c), victim: byCase.get(c.id) ?? null })), nextCursor: null };
+  }
+
+  /**
+   * vs POST /api/v1/cases with one accompanying minor — the same rows in one transaction: 3 data keys, the
+   * case number counter, the case, 2 persons (one statement each, as the app does), 8 blind indexes.
+   * Random bytes stand in for ciphertexts; no audit event.
+   */
+  @Post('cases')
+  async create(@Body() body: { provinceCode?: string; channel?: string; receivedAt?: string }) {
+    const caseId = uuidv7();
+    const persons = [uuidv7(), uuidv7()];
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('INSERT INTO data_keys (owner_id, owner_type, kek_version, wrapped) VALUES ($1, $2, 1, $3), ($4, $5, 1, $6), ($7, $8, 1, $9)', [
+        caseId, 'case', randomBytes(61), persons[0], 'person', randomBytes(61), persons[1], 'person', randomBytes(61),
+      ]);
+      const year = new Date().getUTCFullYear();
+      const province = body.provinceCode ?? '20';
+      const { rows } = await client.query(
+        `INSERT INTO case_counters (province_code, year, last_value) VALUES ($1, $2, 1)
+         ON CONFLICT (province_code, year) DO UPDATE SET last_value = case_counters.last_value + 1 RETURNING last_value`,
+        [province, year],
+      );
+      await client.query(
+        `INSERT INTO cases (id, case_number, owner_agency_id, province_code, channel, received_at, stage, assigned_user_id, exploitation_forms, destination_country, summary_enc, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, 'RECEIVED', $7, $8, 'CN', $9, $7)`,
+        [caseId, `${province}-${year}-B${String(rows[0].last_value).padStart(6, '0')}`, WRITE_AGENCY, province, body.channel ?? 'FOREIGN_HANDOVER', body.receivedAt ?? new Date(), WRITE_USER, ['FORCED_MARRIAGE'], randomBytes(140)],
+      );
+      for (const [k, personId] of persons.entries()) {
+        await client.query(
+          `INSERT INTO persons (id, case_id, kind, ordinal, relation, sex, nationality, location, age_band, full_name_enc, birth_year_enc, id_number_enc, phone_enc, address_enc, ethnicity_enc, narrative_enc)
+           VALUES ($1, $2, $3, $4, $5, 'FEMALE', 'VN', 'IN_VIETNAM', '18-24', $6, $7, $8, $9, $10, $11, $12)`,
+          [personId, caseId, k === 0 ? 'VICTIM' : 'ACCOMPANYING_MINOR', k, k === 0 ? null : 'CHILD', randomBytes(50), randomBytes(33), randomBytes(41), randomBytes(39), randomBytes(90), randomBytes(33), randomBytes(220)],
+        );
+      }
+      const ix: unknown[] = [];
+      const values: string[] = [];
+      for (const personId of persons) {
+        for (const kind of ['name', 'name_birth_year', 'id_number', 'phone']) {
+          values.push(`($${ix.length + 1}, $${ix.length + 2}, $${ix.length + 3}, $${ix.length + 4})`);
+          ix.push(personId, caseId, kind, randomInt(65536));
+        }
+      }
+      await client.query(`INSERT INTO person_blind_indexes (person_id, case_id, kind, value) VALUES ${values.join(', ')}`, ix);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+    return { id: caseId };
+  }
+
+  /** vs POST /api/v1/cases/duplicate-check — the indexed equality lookup alone (values computed by the harness). */
+  @Post('duplicate-check')
+  @HttpCode(200)
+  async duplicateCheck(@Body() body: { pairs: Array<[string, number]> }) {
+    const params: unknown[] = [];
+    const tuples = body.pairs.map(([kind, value]) => `($${params.push(kind)}, $${params.push(value)}::integer)`);
+    const rows = (
+      await pool.query(
+        `SELECT person_id, case_id, array_agg(kind) AS kinds FROM person_blind_indexes
+          WHERE (kind, value) IN (${tuples.join(', ')}) GROUP BY person_id, case_id LIMIT 200`,
+        params,
+      )
+    ).rows;
+    return { candidates: rows.length };
+  }
+
+  /** vs GET /api/v1/reports/province-summary — the same three aggregates by raw SQL, without suppression or audit. */
+  @Get('province-summary')
+  async summary(@Query('provinceCode') provinceCode: string, @Query('year') yearText: string, @Query('quarter') quarterText: string) {
+    const year = Number(yearText);
+    const quarter = Number(quarterText);
+    const from = `${year}-${String((quarter - 1) * 3 + 1).padStart(2, '0')}-01T00:00:00+07:00`;
+    const to = quarter === 4 ? `${year + 1}-01-01T00:00:00+07:00` : `${year}-${String(quarter * 3 + 1).padStart(2, '0')}-01T00:00:00+07:00`;
+    const params = [provinceCode, from, to];
+    const [grouped, forms, support] = [
+      (
+        await pool.query(
+          `SELECT GROUPING(c.channel) AS g1, GROUPING(p.sex) AS g2, GROUPING(p.age_band) AS g3, GROUPING(c.identification_outcome) AS g4,
+                  c.channel, p.sex, p.age_band, c.identification_outcome, count(*) AS n
+             FROM cases c JOIN persons p ON p.case_id = c.id AND p.kind = 'VICTIM'
+            WHERE c.province_code = $1 AND c.received_at >= $2 AND c.received_at < $3
+            GROUP BY GROUPING SETS ((), (c.channel), (p.sex), (p.age_band), (c.identification_outcome))`,
+          params,
+        )
+      ).rows,
+      (await pool.query(`SELECT f AS key, count(*) AS n FROM cases c, unnest(c.exploitation_forms) f WHERE c.province_code = $1 AND c.received_at >= $2 AND c.received_at < $3 GROUP BY f`, params)).rows,
+      (
+        await pool.query(
+          `SELECT s.type AS key, count(DISTINCT s.person_id) AS n FROM support_services s JOIN cases c ON c.id = s.case_id
+            WHERE c.province_code = $1 AND c.received_at >= $2 AND c.received_at < $3 AND s.status = 'DELIVERED' GROUP BY s.type`,
+          params,
+        )
+      ).rows,
+    ];
+    return { grouped, forms, support };
+  }
+}
+
+@Module({ controllers: [BaselineController] })
+class BaselineModule {}
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(BaselineModule, { logger: ['error'] });
+  app.set('etag', false);
+  await app.listen(Number(process.env.PORT), '127.0.0.1');
+  process.stderr.write(`baseline listening on ${process.env.PORT}\n`);
+  const stop = () => void app.close().then(() => pool.end()).then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((e) => {
+  process.stderr.write(`baseline failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,191 @@
+import * as http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+
+/**
+ * Load generators of the benchmark.
+ *
+ * - `closedLoop`: autocannon, N connections, each sends its next request when the previous answer arrives —
+ *   the right tool for throughput (req/s at saturation).
+ * - `paced`: an OPEN-loop generator for latency. Request i is due at t0 + i/rate whatever the server does;
+ *   its latency is measured from that due time (not from when a socket happened to be free), so a slow server
+ *   cannot slow the load down and hide its own queueing (no coordinated omission). autocannon's `overallRate`
+ *   is not used for this: it gives each connection a per-second budget and lets it fire that budget
+ *   back-to-back at the start of every second (bursts of `connections` requests, then silence), which measures
+ *   the burst, not the rate (see bench/README.md, "Why a pacer").
+ */
+
+export interface RequestSpec {
+  method?: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** Produces the i-th request of a run (rotating ids, bodies, client addresses …). */
+export type RequestSource = (i: number) => RequestSpec;
+
+export interface LoadResult {
+  /** Successful (2xx) responses per second over the measured interval. */
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** Requests completed / sent. */
+  completed: number;
+  sent: number;
+  /** Responses that were not 2xx, by status, and transport errors/timeouts. */
+  statuses: Record<string, number>;
+  errors: number;
+  /** Paced runs: the rate asked for, and the latest a request was dispatched after its due time (ms). */
+  targetRate?: number;
+  dispatchLagMs?: number;
+  maxInFlight?: number;
+}
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[idx];
+}
+
+/** Closed loop with autocannon: `connections` clients, each waiting for its answer before the next request. */
+export async function closedLoop(base: string, source: RequestSource, opts: { connections: number; duration: number }): Promise<LoadResult> {
+  let i = 0;
+  const first = source(0);
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    autocannon(
+      {
+        url: base,
+        connections: opts.connections,
+        duration: opts.duration,
+        timeout: 30,
+        requests: [
+          {
+            method: first.method ?? 'GET',
+            path: first.path,
+            setupRequest: (req: autocannon.Request) => {
+              const spec = source(i++);
+              return { ...req, method: spec.method ?? 'GET', path: spec.path, headers: spec.headers ?? {}, body: spec.body } as autocannon.Request;
+            },
+          },
+        ],
+      } as autocannon.Options,
+      (err: Error | null, res: autocannon.Result) => (err ? reject(err) : resolve(res)),
+    );
+  });
+  const statuses: Record<string, number> = {};
+  for (const [code, v] of Object.entries((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})) {
+    if (!code.startsWith('2')) statuses[code] = v.count;
+  }
+  const ok = result['2xx'];
+  return {
+    rps: Math.round(ok / result.duration),
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    completed: result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'],
+    sent: result.requests.sent,
+    statuses,
+    errors: result.errors,
+  };
+}
+
+/**
+ * Open loop at `rate` requests/s for `duration` s. Sockets are taken from a keep-alive pool as needed (up to
+ * `maxSockets`), so concurrency grows when the server slows down — as it does with real, independent clients.
+ */
+export async function paced(base: string, source: RequestSource, opts: { rate: number; duration: number; maxSockets?: number; timeoutMs?: number; agent?: http.Agent }): Promise<LoadResult> {
+  const url = new URL(base);
+  const agent = opts.agent ?? new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 1024 });
+  const total = Math.max(1, Math.round(opts.rate * opts.duration));
+  const interval = 1000 / opts.rate;
+  const timeoutMs = opts.timeoutMs ?? 15000;
+  const latencies = new Float64Array(total);
+  const statuses: Record<string, number> = {};
+  let sent = 0;
+  let done = 0;
+  let ok = 0;
+  let errors = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let lag = 0;
+  let lastOkAt = 0;
+
+  const t0 = performance.now() + 5;
+  await new Promise<void>((resolveAll) => {
+    const finishOne = () => {
+      done++;
+      inFlight--;
+      if (done === total) resolveAll();
+    };
+    const fire = (n: number) => {
+      const due = t0 + n * interval;
+      const now = performance.now();
+      lag = Math.max(lag, now - due);
+      const spec = source(n);
+      const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
+      const headers: Record<string, string | number> = { ...(spec.headers ?? {}) };
+      if (body) headers['content-length'] = body.length;
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      let settled = false;
+      const settle = (status: number | 'error') => {
+        if (settled) return;
+        settled = true;
+        const end = performance.now();
+        latencies[n] = end - due;
+        if (status === 'error') errors++;
+        else if (status >= 200 && status < 300) {
+          ok++;
+          lastOkAt = end;
+        } else statuses[status] = (statuses[status] ?? 0) + 1;
+        finishOne();
+      };
+      const req = http.request(
+        { agent, host: url.hostname, port: url.port, method: spec.method ?? 'GET', path: spec.path, headers, timeout: timeoutMs },
+        (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => settle(res.statusCode ?? 0));
+          res.on('error', () => settle('error'));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => settle('error'));
+      req.end(body);
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
+      while (sent < due) fire(sent++);
+      if (sent < total) setTimeout(tick, Math.max(0, Math.min(1, t0 + sent * interval - performance.now())));
+    };
+    setTimeout(tick, 5);
+  });
+  if (!opts.agent) agent.destroy();
+  const sorted = latencies.slice(0, total).sort();
+  const span = Math.max(opts.duration * 1000, lastOkAt - t0);
+  return {
+    rps: Math.round(ok / (span / 1000)),
+    p50: round(percentile(sorted, 0.5)),
+    p90: round(percentile(sorted, 0.9)),
+    p99: round(percentile(sorted, 0.99)),
+    max: round(sorted[sorted.length - 1]),
+    completed: done - errors,
+    sent,
+    statuses,
+    errors,
+    targetRate: opts.rate,
+    dispatchLagMs: round(lag),
+    maxInFlight,
+  };
+}
+
+/** Share of requests that did not get a 2xx answer. */
+export function failureShare(r: LoadResult): number {
+  const bad = r.errors + Object.values(r.statuses).reduce((a, b) => a + b, 0);
+  return r.sent ? bad / r.sent : 0;
+}
