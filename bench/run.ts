@@ -35,11 +35,17 @@ const WARMUP = Number(opt('warmup', String(Math.min(3, Math.max(1, Math.round(DU
 const RATES = { read: Number(opt('read-rate', '1000')), create: Number(opt('create-rate', '200')), list: Number(opt('list-rate', '200')), dup: Number(opt('dup-rate', '500')) };
 const ALL = ['read', 'create', 'list', 'dup', 'summary', 'login', 'flood'] as const;
 type Key = (typeof ALL)[number];
-const ONLY = new Set(opt('only', ALL.join(',')).split(',') as Key[]);
+const ONLY = new Set(flag('serve') ? [] : (opt('only', ALL.join(',')).split(',') as Key[]));
 const PROFILE = flag('profile');
 const EXPLAIN = flag('explain');
 const KEEP = flag('keep');
 const REUSE = opt('reuse', '');
+/** Start everything, write URLs, a token and in-scope ids to <dir>/serve.json, and wait for Ctrl-C (for profiling by hand). */
+const SERVE = flag('serve');
+/** Connect the app and the baseline to the embedded cluster over a Unix socket instead of loopback TCP. */
+const SOCKET = flag('socket');
+/** Seed (and keep) the database, then stop: `--seed-only --cases 1000000`, later `--reuse <dir>`. */
+const SEED_ONLY = flag('seed-only');
 for (const [k, v] of Object.entries({ cases: CASES, duration: DURATION, connections: CONNECTIONS })) {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`--${k} must be a positive number`);
 }
@@ -138,6 +144,14 @@ async function stop(child: ChildProcess): Promise<void> {
   await Promise.race([exited, sleep(15000).then(() => child.kill('SIGKILL'))]);
 }
 
+/** A directory the cluster (running as `postgres` when we are root) may create its socket in. */
+function socketDir(dir: string): string {
+  const d = path.join(dir, 'sock');
+  mkdirSync(d, { recursive: true });
+  chmodSync(d, 0o1777);
+  return d;
+}
+
 // ---- main ------------------------------------------------------------------------------------------------
 async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
@@ -165,7 +179,7 @@ async function main(): Promise<void> {
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => c.end());
     };
   } else {
-    const settings: Record<string, string> = { shared_buffers: '512MB', max_connections: '120', ...(EXPLAIN ? EXPLAIN_SETTINGS : {}) };
+    const settings: Record<string, string> = { shared_buffers: '512MB', max_connections: '120', ...(SOCKET ? { unix_socket_directories: socketDir(dir) } : {}), ...(EXPLAIN ? EXPLAIN_SETTINGS : {}) };
     const port = await freePort();
     const cluster = EXPLAIN
       ? await startExplainCluster(path.join(dir, 'pg'), port, settings, path.join(dir, 'postgres-explain.log'))
@@ -173,6 +187,7 @@ async function main(): Promise<void> {
     stopDb = cluster.stop;
     stopDbOnFailure = cluster.stop;
     databaseUrl = await ensureDatabase(cluster.url, 'vcm_bench');
+    if (SOCKET) databaseUrl = databaseUrl.replace('@127.0.0.1:', `@${encodeURIComponent(socketDir(dir))}:`);
   }
   const checkpoints = path.join(dir, 'checkpoints.log');
   const env: Record<string, string> = {
@@ -208,6 +223,12 @@ async function main(): Promise<void> {
     });
     say(`\nSeeded ${manifest.cases.toLocaleString('en')} cases in ${manifest.seconds.toFixed(1)} s (incl. VACUUM ANALYZE).`);
     writeFileSync(manifestFile, JSON.stringify({ ...manifest, database: external ? readFileSync(path.join(dir, 'database.txt'), 'utf8') : undefined }));
+  }
+
+  if (SEED_ONLY) {
+    await stopDb();
+    say(`Seeded and kept ${dir} — run the scenarios on it with: npm run bench -- --reuse ${dir}`);
+    return;
   }
 
   const pool = new Pool({ connectionString: databaseUrl, max: 2, application_name: 'vcm-bench-harness' });
@@ -313,6 +334,13 @@ async function main(): Promise<void> {
   };
   const log = (what: string, r: LoadResult) =>
     say(`  ${what.padEnd(34)} ${String(r.rps).padStart(6)} req/s  p50 ${String(r.p50).padStart(7)} ms  p99 ${String(r.p99).padStart(7)} ms${failureShare(r) ? `  non-2xx ${(failureShare(r) * 100).toFixed(1)} %` : ''}`);
+
+  if (SERVE) {
+    const token = await login(manifest.caseworker);
+    writeFileSync(path.join(dir, 'serve.json'), JSON.stringify({ api, baseline: base, token, ids: ids.slice(0, 1000) }, null, 1));
+    say(`Serving: app ${api}, baseline ${base}; token and ids in ${path.join(dir, 'serve.json')}. Ctrl-C to stop.`);
+    await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve())));
+  }
 
   let readPacedRun: LoadResult | undefined;
 

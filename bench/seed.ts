@@ -143,8 +143,16 @@ interface Batch {
   persons: unknown[][];
   indexes: unknown[][];
   support: unknown[][];
+  referrals: unknown[][];
   events: PendingEvent[];
 }
+
+/** Consented referrals to legal aid: what a legal-aid centre typically receives (within the registry's cap). */
+const REFERRAL_SHARED = ['caseNumber', 'stage', 'victim.id', 'victim.fullName', 'victim.sex', 'victim.ageBand', 'victim.phone', 'supportServices.type', 'supportServices.status'];
+const REFERRAL_COLS: Col[] = [
+  ['id', 'uuid'], ['case_id', 'uuid'], ['from_agency_id', 'uuid'], ['to_agency_id', 'uuid'], ['purpose', 'text'], ['shared_fields', 'text', `string_to_array($, ',')`],
+  ['consent_given_by', 'text'], ['consent_recorded_on', 'date'], ['status', 'text'], ['created_by', 'uuid'], ['created_at', 'timestamptz'],
+];
 
 export async function seedDatabase(
   databaseUrl: string,
@@ -163,6 +171,7 @@ export async function seedDatabase(
   const caseworkers: Array<{ userId: string; agencyId: string; provinceCode: string }> = [];
   let statistician: BenchUser;
   let baselineWriter: BenchUser;
+  const legalAidByProvince = new Map<string, string>();
   try {
     for (let a = 0; a < AGENCY_PROVINCES.length; a++) {
       const provinceCode = AGENCY_PROVINCES[a];
@@ -174,6 +183,10 @@ export async function seedDatabase(
     const committee = await identity.agencies.create(null, { name: 'Ban Chỉ đạo phòng, chống tội phạm tỉnh Lạng Sơn (bench)', type: 'STEERING_COMMITTEE', provinceCode: SUMMARY_PROVINCE });
     const stat = await identity.users.create(null, { username: 'bench.statistician', role: 'STATISTICIAN', agencyId: committee.id, password: BENCH_PASSWORD }, { permanent: true });
     statistician = { username: 'bench.statistician', password: BENCH_PASSWORD, userId: stat.id, agencyId: committee.id };
+    for (const provinceCode of new Set(AGENCY_PROVINCES)) {
+      const legalAid = await identity.agencies.create(null, { name: `Trung tâm Trợ giúp pháp lý nhà nước (tỉnh ${provinceCode})`, type: 'LEGAL_AID', provinceCode });
+      legalAidByProvince.set(provinceCode, legalAid.id);
+    }
     const rawAgency = await identity.agencies.create(null, { name: 'Baseline raw inserts (bench only)', type: 'SOCIAL_AFFAIRS', provinceCode: '96' });
     const rawUser = await identity.users.create(null, { username: 'bench.baseline', role: 'CASEWORKER', agencyId: rawAgency.id, password: BENCH_PASSWORD }, { permanent: true });
     baselineWriter = { username: 'bench.baseline', password: BENCH_PASSWORD, userId: rawUser.id, agencyId: rawAgency.id };
@@ -185,7 +198,7 @@ export async function seedDatabase(
   const counters = new Map<string, number>();
 
   const build = (from: number, to: number): Batch => {
-    const b: Batch = { keys: [], cases: [], persons: [], indexes: [], support: [], events: [] };
+    const b: Batch = { keys: [], cases: [], persons: [], indexes: [], support: [], referrals: [], events: [] };
     for (let i = from; i < to; i++) {
       const r = rng(i * 31 + 5);
       const cw = caseworkers[agencyIndexOf(i)];
@@ -232,6 +245,12 @@ export async function seedDatabase(
       }
       const actor = { userId: cw.userId, agencyId: cw.agencyId, role: 'CASEWORKER', requestId: `seed-${i}` };
       b.events.push(...toPending(actor, [{ action: 'case.create', resourceType: 'case', resourceId: caseId, fields: writtenPaths(dto), purpose: 'CASE_MANAGEMENT' }]));
+      // One in seven cases past reception was referred to legal aid with the victim's consent (some withdrawn since).
+      if (stage !== 'RECEIVED' && stage !== 'NOT_VICTIM' && r() < 0.15) {
+        const on = new Date(Math.min(endMs, msecs + 2 * DAY));
+        b.referrals.push([uuidv7({ msecs: on.getTime() }), caseId, cw.agencyId, legalAidByProvince.get(cw.provinceCode), 'LEGAL_AID', REFERRAL_SHARED.join(','), 'VICTIM', on.toISOString().slice(0, 10), r() < 0.85 ? 'ACTIVE' : 'CONSENT_WITHDRAWN', cw.userId, on]);
+        b.events.push(...toPending(actor, [{ action: 'referral.create', resourceType: 'case', resourceId: caseId, fields: ['referrals.sharedFields', 'referrals.toAgencyId', 'referrals.purpose'], purpose: 'REFERRAL' }]));
+      }
       if (r() < 0.5) b.events.push(...toPending(actor, [{ action: 'case.read', resourceType: 'case', resourceId: caseId, fields: READ_PATHS, purpose: 'CASE_MANAGEMENT' }]));
     }
     return b;
@@ -247,6 +266,7 @@ export async function seedDatabase(
       await insertUnnest(client, 'persons', PERSON_COLS, b.persons);
       await insertUnnest(client, 'person_blind_indexes', INDEX_COLS, b.indexes);
       await insertUnnest(client, 'support_services', SUPPORT_COLS, b.support);
+      await insertUnnest(client, 'referrals', REFERRAL_COLS, b.referrals);
       // Last, as the app does: the chain lock is held only until the commit right after.
       await appendToChain(chainConnection(client), keyring.auditKey, b.events);
       await client.query('COMMIT');
