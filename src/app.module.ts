@@ -14,7 +14,6 @@ import { RolesGuard } from './auth/roles.decorator';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
-import { loggerModule } from './logging/logger.module';
 import { UsersModule } from './users/users.module';
 import { IdentificationModule } from './identification/identification.module';
 import { ReceptionModule } from './reception/reception.module';
@@ -48,7 +47,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.forRoot(runtime),
-        loggerModule(config),
         TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, config.DB_POOL_SIZE)),
         // Per-replica request throttling (a DoS guard); login lockout state lives in PostgreSQL.
         ThrottlerModule.forRoot([{ ttl: config.THROTTLE_TTL_MS, limit: config.THROTTLE_LIMIT }]),

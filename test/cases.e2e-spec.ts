@@ -140,6 +140,28 @@ describe('cases: reception, reads, optimistic concurrency, idempotency', () => {
     expect(res.body.errors[0].field).toBe('id');
     await t.http().get('/api/v1/cases?cursor=$$$').set(auth).expect(400);
   });
+
+  it('keeps reading after a column is added under its prepared statements (a migration while running)', async () => {
+    const id = (await create(receptionPayload(14)).expect(201)).body.id;
+    // Prepare the hot-path statements on every pooled connection the reads use.
+    await Promise.all(Array.from({ length: 8 }, () => t.http().get(`/api/v1/cases/${id}`).set(auth).expect(200)));
+    await t.sql('ALTER TABLE cases ADD COLUMN bench_added_column integer');
+    try {
+      const reads = await Promise.all(Array.from({ length: 8 }, () => t.http().get(`/api/v1/cases/${id}`).set(auth)));
+      expect(reads.map((r) => r.status)).toEqual(Array(8).fill(200));
+      expect(reads[0].body).toMatchObject({ id, victim: { fullName: 'Nguyễn Thị Lành 14' } });
+      expect(reads[0].body).not.toHaveProperty('bench_added_column');
+    } finally {
+      await t.sql('ALTER TABLE cases DROP COLUMN bench_added_column');
+    }
+  });
+
+  it('gives every response a request id, keeping a well-formed one the client sent', async () => {
+    const own = await t.http().get('/api/v1/cases?limit=1').set(auth).set('X-Request-Id', 'desk-7f3a9c21').expect(200);
+    expect(own.headers['x-request-id']).toBe('desk-7f3a9c21');
+    const made = await t.http().get('/api/v1/cases?limit=1').set(auth).set('X-Request-Id', 'bad id with spaces').expect(200);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
 
 describe('cases: relatives and contacts', () => {

@@ -3,12 +3,12 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { limitJsonDepth } from '../common/json-depth';
 import { documentGlobalResponses } from '../common/openapi-global-responses';
 import { ProblemFilter } from '../common/problem.filter';
 import { createValidationPipe } from '../common/validation';
+import { createHttpLogger, PinoNestLogger } from '../logging/http-logger';
 
 export const API_PREFIX = 'api/v1';
 
@@ -26,7 +26,9 @@ export const MAX_BODY = '256kb';
 /** Everything the HTTP layer needs, shared by main.ts and the e2e tests so they test the real thing. */
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get(AppConfig);
-  app.useLogger(app.get(Logger));
+  const httpLogger = createHttpLogger(config);
+  app.useLogger(new PinoNestLogger(httpLogger.logger));
+  app.use(httpLogger); // first: every request gets its id (X-Request-Id) before anything can fail
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('x-powered-by', false);
   app.set('etag', false); // ETags are ours (optimistic concurrency), not Express' body hashes
