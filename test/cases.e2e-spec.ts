@@ -156,6 +156,17 @@ describe('cases: reception, reads, optimistic concurrency, idempotency', () => {
     }
   });
 
+  it('numbers concurrent receptions in a province consecutively, without gaps or duplicates, as stored', async () => {
+    const bodies = Array.from({ length: 12 }, (_, i) => ({ ...receptionPayload(40 + i), provinceCode: '04' }));
+    const created = await Promise.all(bodies.map((b) => create(b).expect(201)));
+    const numbers = created.map((r) => r.body.caseNumber as string).sort();
+    const serials = numbers.map((n) => Number(n.split('-')[2]));
+    expect(numbers.every((n) => /^04-\d{4}-\d{6}$/.test(n))).toBe(true);
+    expect(serials).toEqual(Array.from({ length: 12 }, (_, i) => serials[0] + i));
+    const stored = await t.sql('SELECT case_number FROM cases WHERE id = ANY($1::uuid[]) ORDER BY case_number', [created.map((r) => r.body.id)]);
+    expect(stored.map((r) => r.case_number)).toEqual(numbers);
+  });
+
   it('gives every response a request id, keeping a well-formed one the client sent', async () => {
     const own = await t.http().get('/api/v1/cases?limit=1').set(auth).set('X-Request-Id', 'desk-7f3a9c21').expect(200);
     expect(own.headers['x-request-id']).toBe('desk-7f3a9c21');

@@ -90,14 +90,35 @@ export class CasesRepository {
     );
   }
 
-  async nextCaseNumber(tx: EntityManager, provinceCode: string, year: number): Promise<string> {
-    const rows: Array<{ last_value: number }> = await tx.query(
-      `INSERT INTO case_counters (province_code, year, last_value) VALUES ($1, $2, 1)
-       ON CONFLICT (province_code, year) DO UPDATE SET last_value = case_counters.last_value + 1
-       RETURNING last_value`,
-      [provinceCode, year],
+  /**
+   * Gives a case opened in `tx` its number (province-year-serial, gapless) in ONE statement. The counter row
+   * is locked until commit and every reception in the province waits for it: call this as late as possible
+   * in the transaction (just before the audit append), never before the other inserts.
+   */
+  async assignCaseNumber(tx: EntityManager, caseId: string, provinceCode: string, year: number): Promise<string> {
+    const rows: Array<{ case_number: string }> = await tx.query(
+      `WITH n AS (
+         INSERT INTO case_counters (province_code, year, last_value) VALUES ($2, $3, 1)
+         ON CONFLICT (province_code, year) DO UPDATE SET last_value = case_counters.last_value + 1
+         RETURNING last_value)
+       UPDATE cases c SET case_number = $2 || '-' || $3 || '-' || lpad(n.last_value::text, GREATEST(6, length(n.last_value::text)), '0')
+         FROM n WHERE c.id = $1
+       RETURNING c.case_number`,
+      [caseId, provinceCode, year],
     );
-    return `${provinceCode}-${year}-${String(rows[0].last_value).padStart(6, '0')}`;
+    // TypeORM returns [rows, count] for UPDATE … RETURNING on postgres
+    const list = Array.isArray(rows[0]) ? (rows[0] as unknown as Array<{ case_number: string }>) : rows;
+    return list[0].case_number;
+  }
+
+  /** Inserts several rows of one table in one statement. */
+  async insertRows(tx: EntityManager, table: 'cases' | 'persons' | 'case_transitions', rows: Array<Record<string, unknown>>): Promise<void> {
+    if (rows.length === 0) return;
+    const p = new SqlParams();
+    // Rows may carry different columns (sealing skips absent values): a column a row lacks gets its DEFAULT.
+    const cols = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+    const tuples = rows.map((row) => `(${cols.map((c) => (c in row ? p.add(row[c]) : 'DEFAULT')).join(', ')})`);
+    await tx.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${tuples.join(', ')}`, p.values);
   }
 
   async insertKeys(tx: EntityManager, keys: Array<WrappedKey & { ownerType: 'case' | 'person' | 'handover' | 'handover_person' }>): Promise<void> {
@@ -107,9 +128,7 @@ export class CasesRepository {
   }
 
   async insertRow(tx: EntityManager, table: 'cases' | 'persons' | 'case_transitions', row: Record<string, unknown>): Promise<void> {
-    const p = new SqlParams();
-    const cols = Object.keys(row);
-    await tx.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => p.add(row[c])).join(', ')})`, p.values);
+    await this.insertRows(tx, table, [row]);
   }
 
   async insertBlindIndexes(tx: EntityManager, rows: Array<{ personId: string; caseId: string; kind: string; value: number }>): Promise<void> {

@@ -83,8 +83,11 @@ export class CasesService {
         });
         if (claim.replay) return { replayOf: claim.resourceId };
       }
-      await this.openCase(tx, actor, caseId, dto, receivedAt);
+      const assignNumber = await this.openCase(tx, actor, caseId, dto, receivedAt);
       const result = await this.renderInTx(tx, actor, caseId);
+      // The two serialised steps last (the province's counter row, then the audit chain), right before commit.
+      const caseNumber = await assignNumber();
+      if ('caseNumber' in result.body) result.body.caseNumber = caseNumber;
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'case.create', resourceType: 'case', resourceId: caseId, fields: this.writtenPaths(dto), purpose: DEFAULT_PURPOSE },
       ]);
@@ -200,8 +203,9 @@ export class CasesService {
   }
 
   /**
-   * Writes a new case with its persons, data keys and blind indexes inside `tx`. Also used by other
-   * reception paths (border handovers), which open cases at another agency than the actor's.
+   * Writes a new case with its persons, data keys and blind indexes inside `tx`, and returns a function that
+   * gives it its case number: call that late, just before the audit append (see assignCaseNumber). Also used
+   * by other reception paths (border handovers), which open cases at another agency than the actor's.
    */
   async openCase(
     tx: EntityManager,
@@ -210,11 +214,10 @@ export class CasesService {
     dto: CreateCaseDto,
     receivedAt: Date,
     opts: { ownerAgencyId?: string; sourceHandoverId?: string } = {},
-  ): Promise<string> {
+  ): Promise<() => Promise<string>> {
     const keys: Array<WrappedKey & { ownerType: 'case' | 'person' }> = [];
     const caseKey = this.protection.newKey(caseId);
     keys.push({ ...caseKey.stored, ownerType: 'case' });
-    const caseNumber = await this.repo.nextCaseNumber(tx, dto.provinceCode, receivedAt.getUTCFullYear());
 
     const people = [
       { kind: 'VICTIM' as const, ordinal: 0, input: dto.victim as PersonInputDto & { relation?: string } },
@@ -251,7 +254,7 @@ export class CasesService {
     await this.repo.insertKeys(tx, keys);
     await this.repo.insertRow(tx, 'cases', {
       id: caseId,
-      case_number: caseNumber,
+      case_number: `pending:${caseId}`, // unique until assignCaseNumber, in the same transaction
       owner_agency_id: opts.ownerAgencyId ?? actor.agencyId,
       source_handover_id: opts.sourceHandoverId ?? null,
       province_code: dto.provinceCode,
@@ -266,9 +269,9 @@ export class CasesService {
       created_by: actor.userId,
       ...this.protection.seal(CASE_TABLE, CASE_FIELDS, caseId, caseKey.dataKey, { summary: dto.summary }),
     });
-    for (const p of personRows) await this.repo.insertRow(tx, 'persons', p.row);
+    await this.repo.insertRows(tx, 'persons', personRows.map((p) => p.row));
     await this.repo.insertBlindIndexes(tx, personRows.flatMap((p) => p.indexes.map((ix) => ({ personId: p.id, caseId, ...ix }))));
-    return caseNumber;
+    return () => this.repo.assignCaseNumber(tx, caseId, dto.provinceCode, receivedAt.getUTCFullYear());
   }
 
   private async applyUpdate(tx: EntityManager, row: CaseRow, dto: UpdateCaseDto): Promise<void> {

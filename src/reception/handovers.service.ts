@@ -129,7 +129,8 @@ export class HandoversService {
         const caseDto = caseDtos[i];
         if (caseDto) {
           const caseId = uuidv7();
-          const caseNumber = await this.cases.openCase(tx, actor, caseId, caseDto, handedOverAt, { ownerAgencyId: dto.receivingAgencyId, sourceHandoverId: handoverId });
+          const assignNumber = await this.cases.openCase(tx, actor, caseId, caseDto, handedOverAt, { ownerAgencyId: dto.receivingAgencyId, sourceHandoverId: handoverId });
+          const caseNumber = await assignNumber();
           personRows[i].row.case_id = caseId;
           spawned.push({ id: caseId, caseNumber, personIndex: i });
           events.push({ action: 'case.create', resourceType: 'case', resourceId: caseId, fields: ['channel', 'victim.fullName', 'victim.sex', 'victim.nationality'], purpose: 'RECEPTION' });
