@@ -40,6 +40,8 @@ const PROFILE = flag('profile');
 const EXPLAIN = flag('explain');
 const KEEP = flag('keep');
 const REUSE = opt('reuse', '');
+/** Closed-loop comparisons alternate app and baseline this many times and keep the median of each (a shared VM drifts). */
+const ROUNDS = Math.max(1, Number(opt('rounds', '3')));
 /** Start everything, write URLs, a token and in-scope ids to <dir>/serve.json, and wait for Ctrl-C (for profiling by hand). */
 const SERVE = flag('serve');
 /** Connect the app and the baseline to the embedded cluster over a Unix socket instead of loopback TCP. */
@@ -342,6 +344,26 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve())));
   }
 
+  /**
+   * App vs baseline, closed loop, alternating ROUNDS times: one round each, then the other first, … The
+   * median run (by req/s) of each side is kept, so a neighbour's burst on the shared machine during one run
+   * does not decide the ratio.
+   */
+  const compareClosed = async (appUrl: string, appSrc: RequestSource, baseUrl: string, baseSrc: RequestSource, baseLabel: string) => {
+    const apps: LoadResult[] = [];
+    const bases: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['app', 'base'] as const) : (['base', 'app'] as const);
+      for (const side of order) {
+        const r = await closedLoop(side === 'app' ? appUrl : baseUrl, side === 'app' ? appSrc : baseSrc, { connections: CONNECTIONS, duration: DURATION });
+        (side === 'app' ? apps : bases).push(r);
+        log(side === 'app' ? `app, closed loop (${round + 1}/${ROUNDS})` : `${baseLabel} (${round + 1}/${ROUNDS})`, r);
+      }
+    }
+    const median = (runs: LoadResult[]) => [...runs].sort((x, y) => x.rps - y.rps)[Math.floor(runs.length / 2)];
+    return { a: median(apps), b: median(bases) };
+  };
+
   let readPacedRun: LoadResult | undefined;
 
   // ---- read one case -------------------------------------------------------------------------------------
@@ -353,10 +375,7 @@ async function main(): Promise<void> {
     await warm(api, readSource(h));
     await warm(base, baseReadSource);
     if (ONLY.has('read')) {
-      const a = await closedLoop(api, readSource(h), { connections: CONNECTIONS, duration: DURATION });
-      log('app, closed loop', a);
-      const b = await closedLoop(base, baseReadSource, { connections: CONNECTIONS, duration: DURATION });
-      log('baseline, closed loop', b);
+      const { a, b } = await compareClosed(api, readSource(h), base, baseReadSource, 'baseline, closed loop');
       const ratio = a.rps / Math.max(1, b.rps);
       rows.push({ key: 'read', scenario: `read one case (GET /cases/:id), closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio, ratioKind: 'throughput', budget: '≥ 0.6 × baseline req/s', ...judge(ratio >= 0.6, a, b), app: a, baseline: b });
     }
@@ -384,10 +403,7 @@ async function main(): Promise<void> {
     const bsrc: RequestSource = (i) => ({ method: 'POST', path: '/baseline/cases', headers: { 'content-type': 'application/json' }, body: bodies[i % bodies.length] });
     await warm(api, src);
     await warm(base, bsrc);
-    const a = await closedLoop(api, src, { connections: CONNECTIONS, duration: DURATION });
-    log('app, closed loop', a);
-    const b = await closedLoop(base, bsrc, { connections: CONNECTIONS, duration: DURATION });
-    log('baseline, closed loop', b);
+    const { a, b } = await compareClosed(api, src, base, bsrc, 'baseline, closed loop');
     rows.push({ key: 'create', scenario: `create case (1 minor), closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio: a.rps / Math.max(1, b.rps), ratioKind: 'throughput', budget: 'report', ...judge(true, a, b), app: a, baseline: b });
     reportOnly(rows[rows.length - 1]);
     await sleep(1000);
@@ -408,10 +424,7 @@ async function main(): Promise<void> {
     const bsrc: RequestSource = () => ({ path: '/baseline/cases?limit=50' });
     await warm(api, src);
     await warm(base, bsrc);
-    const a = await closedLoop(api, src, { connections: CONNECTIONS, duration: DURATION });
-    log('app, closed loop', a);
-    const b = await closedLoop(base, bsrc, { connections: CONNECTIONS, duration: DURATION });
-    log('baseline, closed loop', b);
+    const { a, b } = await compareClosed(api, src, base, bsrc, 'baseline, closed loop');
     rows.push({ key: 'list', scenario: `scoped list (50), closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio: a.rps / Math.max(1, b.rps), ratioKind: 'throughput', budget: 'report', ...judge(true, a, b), app: a, baseline: b });
     reportOnly(rows[rows.length - 1]);
     await sleep(1000);
@@ -423,7 +436,7 @@ async function main(): Promise<void> {
     await scenarioEnd('list');
   }
 
-  // ---- duplicate check (pending until the endpoint exists) -----------------------------------------------
+  // ---- duplicate check -----------------------------------------------
   if (ONLY.has('dup')) {
     await scenarioStart('duplicate check');
     const h = await authHeaders(manifest.caseworker);
@@ -455,10 +468,7 @@ async function main(): Promise<void> {
     } else {
       await warm(api, src);
       await warm(base, bsrc);
-      const a = await closedLoop(api, src, { connections: CONNECTIONS, duration: DURATION });
-      log('app, closed loop', a);
-      const b = await closedLoop(base, bsrc, { connections: CONNECTIONS, duration: DURATION });
-      log('baseline (index lookup), closed', b);
+      const { a, b } = await compareClosed(api, src, base, bsrc, 'baseline (index lookup), closed');
       rows.push({ key: 'dup', scenario: `duplicate check, closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio: a.rps / Math.max(1, b.rps), ratioKind: 'throughput', budget: 'report', ...judge(true, a, b), app: a, baseline: b });
       reportOnly(rows[rows.length - 1]);
       await sleep(1000);
@@ -471,7 +481,7 @@ async function main(): Promise<void> {
     await scenarioEnd('dup');
   }
 
-  // ---- quarterly province summary (pending until the endpoint exists) ------------------------------------
+  // ---- quarterly province summary ------------------------------------
   if (ONLY.has('summary')) {
     await scenarioStart('quarterly province summary');
     const h = await authHeaders(manifest.statistician);

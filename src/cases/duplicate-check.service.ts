@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PERSON_FIELDS } from '../access/field-registry';
+import { PERSON_FIELDS, PersonField } from '../access/field-registry';
 import { FieldProtection } from '../access/field-protection.service';
 import { scopePredicate } from '../access/scope-predicate';
 import { SqlParams } from '../access/sql-params';
@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor';
 import { ProblemException } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { BlindIndexKind, normalizeIdNumber, normalizePhone, normalizeVietnamese } from '../crypto';
+import { rawQuery } from '../database/raw-query';
 import type { DuplicateCheckDto } from './dto/duplicate-check.dto';
 
 const ALLOWED_ROLES = ['CASEWORKER', 'SUPERVISOR', 'BORDER_GUARD', 'POLICE_OFFICER'];
@@ -25,12 +26,17 @@ type Matched = 'name' | 'name_birth_year' | 'id_number' | 'phone';
  */
 @Injectable()
 export class DuplicateCheckService {
+  /** Pool-direct, prepared (database/raw-query.ts): this check runs at every reception desk. */
+  private readonly query: ReturnType<typeof rawQuery>;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly protection: FieldProtection,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.query = rawQuery(db);
+  }
 
   async check(actor: Actor, dto: DuplicateCheckDto) {
     if (!ALLOWED_ROLES.includes(actor.role)) throw ProblemException.forbidden('forbidden', 'Your role may not run duplicate checks.');
@@ -40,23 +46,14 @@ export class DuplicateCheckService {
       });
     }
     const wanted = this.protection.personIndexes({ fullName: dto.fullName, birthYear: dto.birthYear, idNumber: dto.idNumber, phone: dto.phone });
-    const p = new SqlParams();
-    const pairs = wanted.map((w) => `(${p.add(w.kind)}, ${p.add(w.value)}::integer)`);
-    const candidates: Array<{ person_id: string; case_id: string; kinds: BlindIndexKind[] }> = await this.db.query(
-      `SELECT person_id, case_id, array_agg(kind) AS kinds FROM person_blind_indexes
-        WHERE (kind, value) IN (${pairs.join(', ')}) GROUP BY person_id, case_id LIMIT ${MAX_CANDIDATES}`,
-      p.values,
-    );
-    const confirmed = await this.confirm(candidates.map((c) => c.person_id), dto);
-    const caseIds = [...new Set(confirmed.map((c) => c.caseId))];
-    const inScope = await this.inScope(actor, caseIds);
+    const candidates = await this.candidates(actor, wanted);
+    const confirmed = this.confirm(candidates, dto);
 
     const matches: Array<{ caseId: string; caseNumber: string; personId: string; matchedOn: Matched[] }> = [];
     const elsewhere = new Map<string, { agencyId: string; agencyName: string }>();
     for (const c of confirmed) {
-      const visible = inScope.get(c.caseId);
-      if (visible) matches.push({ caseId: c.caseId, caseNumber: visible, personId: c.personId, matchedOn: c.matchedOn });
-      else if (c.matchedOn.includes('name_birth_year') && (c.matchedOn.includes('id_number') || c.matchedOn.includes('phone'))) {
+      if (c.caseNumber !== null) matches.push({ caseId: c.caseId, caseNumber: c.caseNumber, personId: c.personId, matchedOn: c.matchedOn });
+      else if (revealsElsewhere(c.matchedOn)) {
         elsewhere.set(c.agencyId, { agencyId: c.agencyId, agencyName: c.agencyName });
       }
     }
@@ -66,20 +63,48 @@ export class DuplicateCheckService {
     return { matches, possibleMatchesElsewhere: [...elsewhere.values()] };
   }
 
-  /** Decrypts candidates on the server and keeps those whose normalised values really match. */
-  private async confirm(personIds: string[], dto: DuplicateCheckDto) {
-    if (personIds.length === 0) return [];
-    const rows: Array<Record<string, any>> = await this.db.query(
-      `SELECT p.id, p.case_id, p.full_name_enc, p.birth_year_enc, p.date_of_birth_enc, p.id_number_enc, p.phone_enc,
-              k.kek_version, k.wrapped, c.owner_agency_id, a.name AS agency_name
-         FROM persons p JOIN data_keys k ON k.owner_id = p.id JOIN cases c ON c.id = p.case_id JOIN agencies a ON a.id = c.owner_agency_id
-        WHERE p.id = ANY($1::uuid[])`,
-      [personIds],
+  /**
+   * One round trip: the persons whose blind indexes share a value with the query (at most MAX_CANDIDATES),
+   * with their data keys, owning agency, and — only for cases in the actor's scope — the case number.
+   * Out-of-scope case numbers never leave the database.
+   */
+  private async candidates(actor: Actor, wanted: Array<{ kind: BlindIndexKind; value: number }>): Promise<CandidateRow[]> {
+    const p = new SqlParams();
+    const kinds = p.add(wanted.map((w) => w.kind));
+    const values = p.add(wanted.map((w) => w.value));
+    const s = scopePredicate(actor, p, { caseScope: this.config.CASE_SCOPE });
+    return this.query<CandidateRow>(
+      `WITH hits AS (
+         SELECT person_id, array_agg(kind) AS kinds FROM person_blind_indexes
+          WHERE (kind, value) IN (SELECT * FROM unnest(${kinds}::text[], ${values}::integer[]))
+          GROUP BY person_id LIMIT ${MAX_CANDIDATES})
+       SELECT p.id, p.case_id, hits.kinds, p.full_name_enc, p.birth_year_enc, p.date_of_birth_enc, p.id_number_enc, p.phone_enc,
+              k.kek_version, k.wrapped, c.owner_agency_id, a.name AS agency_name,
+              CASE WHEN ${s.where} THEN c.case_number END AS case_number
+         FROM hits JOIN persons p ON p.id = hits.person_id JOIN data_keys k ON k.owner_id = p.id
+         JOIN cases c ON c.id = p.case_id JOIN agencies a ON a.id = c.owner_agency_id`,
+      p.values,
     );
+  }
+
+  /**
+   * Decrypts candidates on the server and keeps those whose normalised values really match. Only fields that
+   * could confirm something are decrypted: a field whose blind index did not hit cannot match (indexes are
+   * deterministic over the same normalisation), and an out-of-scope candidate is opened only when its hits
+   * could meet the two-identifier rule — most candidates are other people sharing a truncated index value.
+   */
+  private confirm(rows: CandidateRow[], dto: DuplicateCheckDto) {
     const name = normalizeVietnamese(dto.fullName);
     return rows.flatMap((r) => {
+      const inScope = r.case_number !== null;
+      if (!inScope && !revealsElsewhere(r.kinds)) return [];
+      const fields = new Set<PersonField>();
+      if (r.kinds.includes('name') || r.kinds.includes('name_birth_year')) fields.add('fullName');
+      if (r.kinds.includes('name_birth_year')) fields.add('birthYear').add('dateOfBirth');
+      if (r.kinds.includes('id_number')) fields.add('idNumber');
+      if (r.kinds.includes('phone')) fields.add('phone');
       const key = this.protection.openKey({ ownerId: r.id, kekVersion: r.kek_version, wrapped: r.wrapped });
-      const v = this.protection.open('persons', PERSON_FIELDS, r.id, key, r, ['fullName', 'birthYear', 'dateOfBirth', 'idNumber', 'phone']);
+      const v = this.protection.open('persons', PERSON_FIELDS, r.id, key, r, [...fields]);
       const matchedOn: Matched[] = [];
       const sameName = typeof v.fullName === 'string' && normalizeVietnamese(v.fullName) === name;
       const year = v.birthYear ?? (typeof v.dateOfBirth === 'string' ? Number(v.dateOfBirth.slice(0, 4)) : null);
@@ -87,16 +112,24 @@ export class DuplicateCheckService {
       if (sameName && dto.birthYear && year === dto.birthYear) matchedOn.push('name_birth_year');
       if (dto.idNumber && v.idNumber && normalizeIdNumber(String(v.idNumber)) === normalizeIdNumber(dto.idNumber)) matchedOn.push('id_number');
       if (dto.phone && v.phone && normalizePhone(String(v.phone)) === normalizePhone(dto.phone)) matchedOn.push('phone');
-      return matchedOn.length ? [{ personId: r.id as string, caseId: r.case_id as string, agencyId: r.owner_agency_id as string, agencyName: r.agency_name as string, matchedOn }] : [];
+      return matchedOn.length ? [{ personId: r.id, caseId: r.case_id, caseNumber: r.case_number, agencyId: r.owner_agency_id, agencyName: r.agency_name, matchedOn }] : [];
     });
   }
+}
 
-  private async inScope(actor: Actor, caseIds: string[]): Promise<Map<string, string>> {
-    if (caseIds.length === 0) return new Map();
-    const p = new SqlParams();
-    const ids = p.add(caseIds);
-    const s = scopePredicate(actor, p, { caseScope: this.config.CASE_SCOPE });
-    const rows: Array<{ id: string; case_number: string }> = await this.db.query(`SELECT c.id, c.case_number FROM cases c WHERE c.id = ANY(${ids}::uuid[]) AND ${s.where}`, p.values);
-    return new Map(rows.map((r) => [r.id, r.case_number]));
-  }
+interface CandidateRow extends Record<string, unknown> {
+  id: string;
+  case_id: string;
+  kinds: BlindIndexKind[];
+  kek_version: number;
+  wrapped: Buffer;
+  owner_agency_id: string;
+  agency_name: string;
+  /** Only when the case is in the actor's scope. */
+  case_number: string | null;
+}
+
+/** An out-of-scope match is revealed (as its agency only) when name + birth year and an ID number or phone agree. */
+function revealsElsewhere(on: readonly string[]): boolean {
+  return on.includes('name_birth_year') && (on.includes('id_number') || on.includes('phone'));
 }
