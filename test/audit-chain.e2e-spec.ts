@@ -51,6 +51,8 @@ describe('audit: every case read and write appends exactly one event with the fi
     events = await caseEvents(t);
     expect(events.map((e) => e.action)).toEqual(['case.create', 'case.read']);
     expect(events[1].fields).toEqual(expect.arrayContaining(['victim.fullName', 'victim.narrative', 'accompanyingMinors.fullName', 'caseNumber']));
+    // Only what was returned: the case has no relatives, so no relatives.* paths.
+    expect(events[1].fields.filter((f) => f.startsWith('relatives.'))).toEqual([]);
     expect(events[1].canonical).toContain('NEEDS_ASSESSMENT');
     expect(events[1].actor_user_id).toBe(cw.userId);
 

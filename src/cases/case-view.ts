@@ -64,7 +64,8 @@ export function renderCase(
     const kind = COLLECTION_KINDS[collection];
     const rendered = persons.filter((p) => p.case_id === row.id && p.kind === kind).map((p) => renderPerson(collection, p));
     body[collection] = collection === 'victim' ? (rendered[0] ?? null) : rendered;
-    fields.push(...[...view.personFields[collection]].map((f) => `${collection}.${f}`));
+    // The audit names what was returned: no minors on the case, no accompanyingMinors.* paths.
+    if (rendered.length) fields.push(...[...view.personFields[collection]].map((f) => `${collection}.${f}`));
   }
   return { body, fields };
 }
