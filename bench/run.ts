@@ -293,16 +293,31 @@ async function main(): Promise<void> {
   const ids = (await pool.query<{ id: string }>('SELECT id FROM cases WHERE owner_agency_id = $1 ORDER BY random() LIMIT 20000', [manifest.caseworker.agencyId])).rows.map((r) => r.id);
   if (ids.length === 0) throw new Error('no cases in the bench caseworker\'s scope');
 
-  /** The baseline's raw inserts hold random bytes, not ciphertexts: remove them before anything decrypts them. */
+  /**
+   * The baseline's raw inserts hold random bytes, not ciphertexts: remove them before anything decrypts them.
+   * Explicitly, child tables first, with foreign-key triggers off for this transaction: a cascading DELETE
+   * FROM cases would run one scan of person_blind_indexes per case (its case_id has no index of its own — the
+   * product never deletes cases), which at 1M cases takes hours. The baseline writes only these tables.
+   */
   const removeBaselineRows = async () => {
-    const owner = manifest.baselineWriter.agencyId;
-    await pool.query(
-      `DELETE FROM data_keys WHERE owner_id IN (SELECT id FROM cases WHERE owner_agency_id = $1
-                                                UNION ALL SELECT p.id FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.owner_agency_id = $1)`,
-      [owner],
-    );
-    const { rowCount } = await pool.query('DELETE FROM cases WHERE owner_agency_id = $1', [owner]);
-    say(`  removed ${rowCount} baseline-inserted cases (and their persons, indexes, keys)`);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL session_replication_role = replica');
+      await client.query('CREATE TEMP TABLE gone_cases ON COMMIT DROP AS SELECT id FROM cases WHERE owner_agency_id = $1', [manifest.baselineWriter.agencyId]);
+      await client.query('CREATE TEMP TABLE gone_persons ON COMMIT DROP AS SELECT id FROM persons WHERE case_id IN (SELECT id FROM gone_cases)');
+      await client.query('DELETE FROM person_blind_indexes WHERE person_id IN (SELECT id FROM gone_persons)');
+      await client.query('DELETE FROM data_keys WHERE owner_id IN (SELECT id FROM gone_cases UNION ALL SELECT id FROM gone_persons)');
+      await client.query('DELETE FROM persons WHERE id IN (SELECT id FROM gone_persons)');
+      const { rowCount } = await client.query('DELETE FROM cases WHERE id IN (SELECT id FROM gone_cases)');
+      await client.query('COMMIT');
+      say(`  removed ${rowCount} baseline-inserted cases (and their persons, indexes, keys)`);
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
   };
   const scenarioStart = async (label: string) => {
     say(`\n▶ ${label}`);
