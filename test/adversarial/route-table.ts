@@ -557,7 +557,8 @@ export const ROUTE_TABLE: RouteRow[] = [
 ];
 
 /**
- * Middleware that Nest mounts for every HTTP method on these paths (request logging). They are not
- * endpoints; any other all-methods mount fails the suite until it is understood and listed.
+ * Middleware that Nest mounts for every HTTP method on given paths. None today: request logging is plain
+ * Express middleware (`app.use`), not a Nest route mount. Any all-methods mount fails the suite until it is
+ * understood and listed here.
  */
-export const MIDDLEWARE_MOUNTS = ['/api/v1', '/api/v1/{*path}', '/health', '/health/'];
+export const MIDDLEWARE_MOUNTS: string[] = [];
