@@ -125,18 +125,20 @@ export class HandoversService {
       });
       const events: AuditEventInput[] = [];
       const spawned: Array<{ id: string; caseNumber: string; personIndex: number }> = [];
+      const assigners: Array<() => Promise<string>> = [];
       for (let i = 0; i < personRows.length; i++) {
         const caseDto = caseDtos[i];
         if (caseDto) {
           const caseId = uuidv7();
-          const assignNumber = await this.cases.openCase(tx, actor, caseId, caseDto, handedOverAt, { ownerAgencyId: dto.receivingAgencyId, sourceHandoverId: handoverId });
-          const caseNumber = await assignNumber();
+          assigners.push(await this.cases.openCase(tx, actor, caseId, caseDto, handedOverAt, { ownerAgencyId: dto.receivingAgencyId, sourceHandoverId: handoverId }));
           personRows[i].row.case_id = caseId;
-          spawned.push({ id: caseId, caseNumber, personIndex: i });
+          spawned.push({ id: caseId, caseNumber: '', personIndex: i });
           events.push({ action: 'case.create', resourceType: 'case', resourceId: caseId, fields: ['channel', 'victim.fullName', 'victim.sex', 'victim.nationality'], purpose: 'RECEPTION' });
         }
         await this.repo.insert(tx, 'handover_persons', personRows[i].row);
       }
+      // Case numbers last (the province's counter row is held until commit), in roll-call order.
+      for (const [k, assign] of assigners.entries()) spawned[k].caseNumber = await assign();
       events.unshift({
         action: 'handover.create',
         resourceType: 'handover',
