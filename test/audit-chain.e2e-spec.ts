@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AuditService } from '../src/audit';
 import { appendToChain, chainConnection } from '../src/audit/append-protocol';
+import { GroupCommitWriter } from '../src/audit/group-commit-writer';
 import { createTestApp, TestApp } from './support/app';
 import { receptionPayload } from './support/case-fixtures';
 import { bearer, createAgency, createUserAndLogin, TestUser } from './support/identity';
@@ -274,6 +275,18 @@ describe('audit: the app role cannot change history; a failed audit write fails 
       await appendToChain(chainConnection(app), t.keyring.auditKey, [{ actor: SYSTEM, event: { action: 'test.as_app_role', resourceType: 'test' } }]);
       await app.query('COMMIT');
       expect((await app.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'test.as_app_role'`)).rows[0].n).toBe(1);
+      // … and the group writer's one-statement append (audit_append, SECURITY INVOKER) under the same grants.
+      const writer = new GroupCommitWriter(async () => {
+        const c = new Client({ connectionString: url.toString() });
+        await c.connect();
+        return c;
+      }, t.keyring.auditKey, () => undefined);
+      try {
+        await Promise.all([1, 2, 3].map(() => writer.write([{ actor: SYSTEM, event: { action: 'test.as_app_role_read', resourceType: 'test' } }])));
+      } finally {
+        await writer.close();
+      }
+      expect((await app.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'test.as_app_role_read'`)).rows[0].n).toBe(3);
       expect((await app.query('SELECT audit_ensure_partitions(3) AS n')).rows[0].n).toBe(0);
       expect(await audit.verify('full')).toMatchObject({ valid: true, firstBroken: null });
     } finally {
@@ -281,6 +294,30 @@ describe('audit: the app role cannot change history; a failed audit write fails 
       await t.sql(`DROP OWNED BY ${role}`);
       await t.sql(`DROP ROLE ${role}`);
     }
+  });
+
+  it('audit_append writes nothing unless the batch continues the chain exactly from the expected head', async () => {
+    const { t } = w;
+    const audit = t.app.get(AuditService);
+    await audit.append(SYSTEM, [{ action: 'test.event', resourceType: 'test' }]);
+    const [head] = await t.sql<{ seq: string; mac: Buffer }>('SELECT seq, mac FROM audit_head');
+    const [{ n: before }] = await t.sql('SELECT count(*)::int AS n FROM audit_events');
+    const seq = Number(head.seq);
+    const event = (over: Record<string, unknown>) => ({
+      seq: seq + 1, id: randomUUID(), occurred_at: new Date().toISOString(), action: 'test.forged', resource_type: 'test',
+      outcome: 'SUCCESS', prev_mac: head.mac.toString('hex'), mac: 'ab'.repeat(32), canonical: '{}', ...over,
+    });
+    const call = (expectedSeq: number, events: object[]) =>
+      t.sql('SELECT head_seq, appended FROM audit_append($1, $2, $3)', [expectedSeq, head.mac, JSON.stringify(events)]);
+    // A stale expected head: nothing written, the current head returned.
+    expect(await call(seq - 1, [event({ seq })])).toEqual([{ head_seq: String(seq), appended: false }]);
+    // Expected head right, but the batch skips a number, repeats one, or does not start from the head's MAC.
+    await expect(call(seq, [event({ seq: seq + 2 })])).rejects.toThrow(/does not continue the chain/);
+    await expect(call(seq, [event({}), event({ occurred_at: new Date(Date.now() + 1000).toISOString() })])).rejects.toThrow(/does not continue the chain/);
+    await expect(call(seq, [event({ prev_mac: '00'.repeat(32) })])).rejects.toThrow(/does not continue the chain/);
+    const [{ n: after }] = await t.sql('SELECT count(*)::int AS n FROM audit_events');
+    expect(after).toBe(before);
+    expect(await audit.verify('full')).toMatchObject({ valid: true, firstBroken: null });
   });
 
   it('the triggers stop even the owner (without disabling them first), also in replica mode', async () => {

@@ -43,26 +43,21 @@ export interface PendingEvent {
 
 const COLUMNS =
   'seq, id, occurred_at, actor_user_id, actor_agency_id, actor_role, action, resource_type, resource_id, resource_ids, fields, purpose, outcome, request_id, prev_mac, mac, canonical';
+const JSON_COLUMNS = COLUMNS.split(',').map((c) => c.trim());
 
-/**
- * THE append protocol, used by every writer (HTTP writes inside their business transaction, the group-commit
- * writer for reads, the CLI). The caller commits (or rolls back) after this returns.
- *  1. take the chain's advisory TRANSACTION lock — in its own statement, so that
- *  2. the head read by the next statement sees every append committed before the lock was granted
- *     (reading it in the same statement would use a snapshot from before the wait and fork the chain);
- *  3. insert all events with chained MACs and move the head, in one statement (one multi-row INSERT).
- * Round trips: one for 1+2 (plus BEGIN when `begin` is set), one for 3.
- */
-export async function appendToChain(conn: ChainConnection, key: Buffer, pending: PendingEvent[], opts: { begin?: boolean } = {}): Promise<AuditRecord[]> {
-  if (pending.length === 0) return [];
-  const results = await conn.script(`${opts.begin ? 'BEGIN; ' : ''}SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}); ${HEAD_SQL}`);
-  const head = results[results.length - 1][0] as { seq: string; mac: Buffer };
-  let seq = Number(head.seq);
+/** The chain head: the last committed event's sequence number and MAC. */
+export interface ChainHead {
+  seq: number;
+  mac: Buffer;
+}
+
+/** Events chained onto `head` in memory: their records, each row's column values, and the new head. */
+function chainOnto(key: Buffer, head: ChainHead, pending: PendingEvent[]): { records: AuditRecord[]; rows: unknown[][]; head: ChainHead } {
+  let seq = head.seq;
   let prev = head.mac;
   const occurredAt = new Date().toISOString();
-  const params: unknown[] = [];
-  const tuples: string[] = [];
   const records: AuditRecord[] = [];
+  const rows: unknown[][] = [];
   for (const { actor, event } of pending) {
     seq += 1;
     const record: AuditRecord = {
@@ -83,20 +78,73 @@ export async function appendToChain(conn: ChainConnection, key: Buffer, pending:
     };
     const canonical = canonicalOf(record);
     const mac = chainMac(key, prev, canonical);
-    const values = [
+    rows.push([
       record.seq, record.id, record.occurredAt, record.actorUserId, record.actorAgencyId, record.actorRole, record.action,
       record.resourceType, record.resourceId, record.resourceIds, record.fields, record.purpose, record.outcome, record.requestId,
       prev, mac, canonical,
-    ];
-    tuples.push(`(${values.map((v) => { params.push(v); return `$${params.length}`; }).join(', ')})`);
+    ]);
     records.push(record);
     prev = mac;
   }
-  params.push(seq, prev);
-  await conn.query(
+  return { records, rows, head: { seq, mac: prev } };
+}
+
+/**
+ * THE append protocol, used by every writer inside a transaction (HTTP writes inside their business
+ * transaction, the CLI, the seed). The caller commits (or rolls back) after this returns.
+ *  1. take the chain's advisory TRANSACTION lock — in its own statement, so that
+ *  2. the head read by the next statement sees every append committed before the lock was granted
+ *     (reading it in the same statement would use a snapshot from before the wait and fork the chain);
+ *  3. insert all events with chained MACs and move the head, in one statement (one multi-row INSERT); the
+ *     head moves only from the head read in 2 — anything else fails the statement instead of forking.
+ * Round trips: one for 1+2 (plus BEGIN when `begin` is set), one for 3.
+ */
+export async function appendToChain(conn: ChainConnection, key: Buffer, pending: PendingEvent[], opts: { begin?: boolean } = {}): Promise<AuditRecord[]> {
+  if (pending.length === 0) return [];
+  const results = await conn.script(`${opts.begin ? 'BEGIN; ' : ''}SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}); ${HEAD_SQL}`);
+  const read = results[results.length - 1][0] as { seq: string; mac: Buffer };
+  const from: ChainHead = { seq: Number(read.seq), mac: read.mac };
+  const { records, rows, head } = chainOnto(key, from, pending);
+  const params: unknown[] = [];
+  const tuples = rows.map((values) => `(${values.map((v) => { params.push(v); return `$${params.length}`; }).join(', ')})`);
+  params.push(head.seq, head.mac, from.seq);
+  const n = params.length;
+  const moved = await conn.query(
     `WITH appended AS (INSERT INTO audit_events (${COLUMNS}) VALUES ${tuples.join(', ')} RETURNING 1)
-     UPDATE audit_head SET seq = $${params.length - 1}, mac = $${params.length} WHERE id = 1 AND (SELECT count(*) FROM appended) = ${pending.length}`,
+     UPDATE audit_head SET seq = $${n - 2}, mac = $${n - 1}
+      WHERE id = 1 AND seq = $${n} AND (SELECT count(*) FROM appended) = ${pending.length} RETURNING seq`,
     params,
   );
+  if (moved.length !== 1) throw new Error('the audit head moved under the chain lock; batch not appended');
   return records;
+}
+
+/** The one-statement append (migration AuditAppendFunction): a prepared statement, events as one JSON array. */
+const OPTIMISTIC_APPEND = { name: 'vcm_audit_append', text: 'SELECT head_seq, head_mac, appended FROM audit_append($1, $2, $3)' };
+
+/**
+ * The group writer's append: the events chained onto the head the writer expects (the one it last
+ * committed), sent in ONE autocommit statement that takes the chain lock, checks the head, inserts and moves
+ * the head (see the migration). Round trips: one; two when a write transaction moved the head meanwhile (the
+ * events are chained again onto the head the function returned). The caller must NOT be inside a transaction:
+ * the statement's own implicit transaction commits the batch, durably, before this resolves.
+ */
+export async function appendOptimistic(
+  client: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: any[] }> },
+  key: Buffer,
+  expected: ChainHead | undefined,
+  pending: PendingEvent[],
+): Promise<{ records: AuditRecord[]; head: ChainHead }> {
+  let from: ChainHead = expected ?? { seq: -1, mac: Buffer.alloc(0) }; // unknown: the first call returns the head
+  for (let attempt = 0; ; attempt++) {
+    const { records, rows, head } = chainOnto(key, from, pending);
+    const events = rows.map((r) => Object.fromEntries(JSON_COLUMNS.map((c, i) => [c, r[i] instanceof Buffer ? (r[i] as Buffer).toString('hex') : r[i]])));
+    const result = await client.query({ ...OPTIMISTIC_APPEND, values: [from.seq, from.mac, JSON.stringify(events)] });
+    const row = result.rows[0] as { head_seq: string; head_mac: Buffer; appended: boolean };
+    const current: ChainHead = { seq: Number(row.head_seq), mac: row.head_mac };
+    if (row.appended) return { records, head };
+    // Bounded: under a storm of write transactions give up (fail closed) rather than spin.
+    if (attempt >= 20) throw new Error('the audit head kept moving; batch not appended');
+    from = current;
+  }
 }

@@ -1,37 +1,43 @@
-import { AUDIT_LOCK_KEY, PendingEvent } from './append-protocol';
+import { PendingEvent } from './append-protocol';
 import { GroupCommitWriter, WriterClient } from './group-commit-writer';
 
 const ev = (action = 'case.read'): PendingEvent[] => [{ actor: { userId: null, agencyId: null, role: 'CLI', requestId: null }, event: { action, resourceType: 'case' } }];
 const serverError = (code: string) => Object.assign(new Error('refused'), { code });
 
-/** A pg client that implements just the append protocol's statements, with a staged (uncommitted) head. */
+/**
+ * A pg client that implements the writer's statements like the database does: audit_append(expected head,
+ * events) appends only if the head is the expected one (else returns the current head), and commits at once.
+ */
 class FakeClient implements WriterClient {
   static head: { seq: number; mac: Buffer } = { seq: 0, mac: Buffer.alloc(32) };
   log: string[] = [];
+  /** Events per committed batch. */
   batches: number[] = [];
-  staged?: { seq: number; mac: Buffer };
+  /** Calls that found the head moved. */
+  misses = 0;
   failOn?: { sql: string; error: Error };
   ended = false;
   private onError?: (e: Error) => void;
 
-  async query(sql: string, params?: unknown[]): Promise<any> {
-    this.log.push(sql.split(/\s+/)[0]);
+  async query(q: string | { name: string; text: string; values: unknown[] }, params?: unknown[]): Promise<any> {
+    const sql = typeof q === 'string' ? q : q.text;
+    this.log.push(typeof q === 'string' ? sql.split(/\s+/)[0] : q.name);
     if (this.failOn && sql.includes(this.failOn.sql)) throw this.failOn.error;
-    if (sql.startsWith('BEGIN;')) {
-      expect(sql).toContain(`pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-      return [{ rows: [] }, { rows: [{}] }, { rows: [{ seq: String(FakeClient.head.seq), mac: FakeClient.head.mac }] }];
+    if (typeof q !== 'string' && q.name === 'vcm_audit_append') {
+      const [seq, mac, json] = q.values as [number, Buffer, string];
+      const head = FakeClient.head;
+      if (seq !== head.seq || !mac.equals(head.mac)) {
+        this.misses++;
+        return { rows: [{ head_seq: String(head.seq), head_mac: head.mac, appended: false }] };
+      }
+      const events = JSON.parse(json) as Array<{ seq: number; prev_mac: string; mac: string }>;
+      expect(events[0].prev_mac).toBe(head.mac.toString('hex'));
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, k) => head.seq + 1 + k));
+      const last = events[events.length - 1];
+      FakeClient.head = { seq: last.seq, mac: Buffer.from(last.mac, 'hex') };
+      this.batches.push(events.length);
+      return { rows: [{ head_seq: String(last.seq), head_mac: FakeClient.head.mac, appended: true }] };
     }
-    if (sql.startsWith('WITH appended')) {
-      const p = params!;
-      this.staged = { seq: p[p.length - 2] as number, mac: p[p.length - 1] as Buffer };
-      this.batches.push((p.length - 2) / 17);
-      return { rows: [] };
-    }
-    if (sql === 'COMMIT') {
-      FakeClient.head = this.staged!;
-      this.staged = undefined;
-    }
-    if (sql === 'ROLLBACK') this.staged = undefined;
     if (sql.startsWith('SELECT seq, mac')) return { rows: [{ seq: String(FakeClient.head.seq), mac: FakeClient.head.mac }] };
     return { rows: [] };
   }
@@ -65,7 +71,7 @@ function setup(opts: { gate?: Promise<void>; maxBatchEvents?: number } = {}) {
 }
 
 describe('GroupCommitWriter', () => {
-  it('batches what queued while a batch was being written, and resolves only after COMMIT', async () => {
+  it('batches what queued while a batch was being written, one statement per batch, resolving only after it committed', async () => {
     let open!: () => void;
     const { writer, clients, committed } = setup({ gate: new Promise<void>((r) => (open = r)) });
     const seen: number[] = [];
@@ -76,7 +82,20 @@ describe('GroupCommitWriter', () => {
     expect(clients[0].batches).toEqual([1, 3]); // the first took what was there; the rest went together
     expect(seen.every((s) => s >= 1)).toBe(true); // nobody resolved before its batch committed
     expect(committed).toEqual([1, 2, 3, 4]);
-    expect(clients[0].log.filter((s) => s === 'COMMIT')).toHaveLength(2);
+    // The first batch learns the head (one miss), then each batch is one statement.
+    expect(clients[0].log.filter((s) => s === 'vcm_audit_append')).toHaveLength(3);
+    expect(clients[0].misses).toBe(1);
+  });
+
+  it('chains again onto the head when another appender moved it, and keeps one unbroken chain', async () => {
+    const { writer, clients, committed } = setup();
+    await writer.write(ev());
+    // A write transaction elsewhere appended two events.
+    FakeClient.head = { seq: FakeClient.head.seq + 2, mac: Buffer.alloc(32, 9) };
+    await writer.write(ev());
+    expect(FakeClient.head.seq).toBe(4);
+    expect(committed).toEqual([1, 4]);
+    expect(clients[0].misses).toBe(2); // the very first call, and the moved head
   });
 
   it('caps a batch at maxBatchEvents', async () => {
@@ -88,12 +107,12 @@ describe('GroupCommitWriter', () => {
     expect(clients[0].batches).toEqual([1, 2, 2]);
   });
 
-  it('fails closed: a refused batch rejects every caller in it, rolls back, keeps the session; the next batch works', async () => {
+  it('fails closed: a refused batch rejects every caller in it and keeps the session; the next batch works', async () => {
     const { writer, clients } = setup();
     await writer.write(ev());
-    clients[0].failOn = { sql: 'WITH appended', error: serverError('55P03') };
+    clients[0].failOn = { sql: 'audit_append', error: serverError('55P03') };
     await expect(writer.write(ev())).rejects.toThrow('refused');
-    expect(clients[0].log.at(-1)).toBe('ROLLBACK');
+    expect(FakeClient.head.seq).toBe(1);
     clients[0].failOn = undefined;
     await writer.write(ev());
     expect(clients).toHaveLength(1);
@@ -103,7 +122,7 @@ describe('GroupCommitWriter', () => {
   it('replaces a connection that broke during a batch or died while idle', async () => {
     const { writer, clients } = setup();
     await writer.write(ev());
-    clients[0].failOn = { sql: 'COMMIT', error: new Error('Connection terminated unexpectedly') };
+    clients[0].failOn = { sql: 'audit_append', error: new Error('Connection terminated unexpectedly') };
     await expect(writer.write(ev())).rejects.toThrow('terminated');
     expect(clients[0].ended).toBe(true);
     await writer.write(ev());

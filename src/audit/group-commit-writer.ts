@@ -1,8 +1,10 @@
-import { appendToChain, ChainConnection, chainConnection, PendingEvent, PgQueryable } from './append-protocol';
+import { appendOptimistic, ChainConnection, chainConnection, ChainHead, PendingEvent, PgQueryable } from './append-protocol';
 import type { AuditRecord } from './audit.types';
 
 /** What the writer needs of a pg.Client. */
 export interface WriterClient extends PgQueryable {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: any[] }>;
+  query(sql: string, params?: unknown[]): Promise<any>;
   on(event: 'error', listener: (e: Error) => void): unknown;
   end(): Promise<void>;
 }
@@ -29,8 +31,9 @@ const CONNECTION_LOST = /^(08|57P)/;
 
 /**
  * Appends the audit events of concurrent reads in shared transactions: while one batch commits, new events
- * queue; the next batch takes them all. One multi-row INSERT and one commit per batch, on a dedicated
- * connection (so a busy pool never delays the audit, and the pool never waits for the writer).
+ * queue; the next batch takes them all. One autocommit statement per batch (appendOptimistic: lock, check the
+ * expected head, insert, move the head, commit — one round trip), on a dedicated connection (so a busy pool
+ * never delays the audit, and the pool never waits for the writer).
  * Each caller's promise settles only after the batch holding its events has committed (durable before data
  * leaves) — or rejects, and the caller must then return no data. A dead connection is replaced on the
  * next batch.
@@ -41,6 +44,8 @@ export class GroupCommitWriter {
   private running = false;
   private closed = false;
   private client?: WriterClient;
+  /** The head this writer last committed: the next batch is chained onto it (re-read by the function if it moved). */
+  private head?: ChainHead;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -118,12 +123,14 @@ export class GroupCommitWriter {
     let records: AuditRecord[];
     try {
       client = await this.connection();
-      records = await appendToChain(chainConnection(client), this.key, batch.flatMap((w) => w.events), { begin: true });
-      await client.query('COMMIT');
+      const appended = await appendOptimistic(client, this.key, this.head, batch.flatMap((w) => w.events));
+      records = appended.records;
+      this.head = appended.head;
     } catch (e) {
-      // Fail closed. (If COMMIT itself was lost the batch may have committed: the read still fails — safe.)
+      // Fail closed. (If the connection died after the commit the batch may be durable: the read still fails — safe.)
+      this.head = undefined;
       batch.forEach((w) => w.reject(e as Error));
-      if (client) await this.recover(client, e);
+      if (client && !this.isServerError(e)) this.discard(client);
       return;
     }
     batch.forEach((w) => w.resolve());
@@ -132,19 +139,6 @@ export class GroupCommitWriter {
     } catch {
       /* bookkeeping (checkpoint counters) must never turn a committed read into a failure */
     }
-  }
-
-  /** After a failed batch: roll back and keep the session if the server merely refused; else replace it. */
-  private async recover(client: WriterClient, e: unknown): Promise<void> {
-    if (this.isServerError(e)) {
-      try {
-        await client.query('ROLLBACK');
-        return;
-      } catch {
-        /* fall through: the session is unusable */
-      }
-    }
-    this.discard(client);
   }
 
   private isServerError(e: unknown): boolean {
