@@ -1,5 +1,6 @@
 import type { Role } from '../access/roles';
-import { fieldsForCase } from '../access/case-ability';
+import type { AccessReason } from '../access/field-registry';
+import { fieldsForCase, permittedCaseFields } from '../access/case-ability';
 import { CASE_FIELDS, CaseField, COLLECTION_KINDS, PERSON_COLLECTIONS, PERSON_FIELDS, PersonCollection, PersonField } from '../access/field-registry';
 import { FieldProtection } from '../access/field-protection.service';
 import { mapRecord } from '../access/record-mapper';
@@ -22,6 +23,17 @@ export class CaseView {
     return new CaseView(restrictTo ? new Set([...all].filter((p) => restrictTo.has(p))) : all);
   }
 
+  /**
+   * The person kinds `role` could read on ANY case it can reach through `reasons` (the widest view): what a
+   * read fetches before it knows which reasons hold for the case. Rendering still uses the case's own view.
+   */
+  static widestPersonKinds(role: Role, reasons: readonly AccessReason[]): Array<PersonRow['kind']> {
+    const key = `${role}|${[...reasons].sort().join(',')}`;
+    let kinds = widestKinds.get(key);
+    if (!kinds) widestKinds.set(key, (kinds = new CaseView(permittedCaseFields(role, 'read', reasons)).personKinds));
+    return kinds;
+  }
+
   get isEmpty(): boolean {
     return this.paths.size === 0;
   }
@@ -31,6 +43,8 @@ export class CaseView {
     return PERSON_COLLECTIONS.filter((c) => this.personFields[c].size > 0).map((c) => COLLECTION_KINDS[c]);
   }
 }
+
+const widestKinds = new Map<string, Array<PersonRow['kind']>>();
 
 export const CASE_TABLE = 'cases';
 export const PERSON_TABLE = 'persons';

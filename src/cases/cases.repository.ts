@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CASE_FIELDS, PERSON_FIELDS } from '../access/field-registry';
 import type { WrappedKey } from '../access/field-protection.service';
 import { SqlParams } from '../access/sql-params';
 import { rawQuery } from '../database/raw-query';
@@ -28,6 +29,15 @@ export interface PersonRow extends Record<string, unknown> {
 export type ScopeSql = (p: SqlParams) => { where: string; reasons: string; referralFields: string };
 
 const PERSON_COLUMNS = `p.*, k.kek_version AS key_version, k.wrapped AS key_wrapped`;
+
+/**
+ * The columns a rendered case needs: the registry's columns plus what access and concurrency use. Named, not
+ * `c.*`/`p.*`: the driver parses every selected column of every row, and the hot read selects only these.
+ */
+const CASE_READ_COLUMNS = [...new Set([...Object.values(CASE_FIELDS).map((f) => f.column), 'version'])].map((c) => `c.${c}`).join(', ');
+const PERSON_READ_COLUMNS = [...new Set(['case_id', 'kind', 'ordinal', ...Object.values(PERSON_FIELDS).map((f) => f.column)])];
+/** Person columns come back prefixed (`p_<column>`) beside the case's, one row per person. */
+const PERSON_PREFIX = 'p_';
 
 /** The SQL of the case aggregate. Every read takes the caller's scope predicate; nothing reads around it. */
 @Injectable()
@@ -58,6 +68,47 @@ export class CasesRepository {
       p.values,
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * One case in scope with its persons of `kinds`, in ONE round trip (a lateral join: one row per person, the
+   * case's columns repeated; one row with no person when it has none of those kinds). The caller still
+   * decides per person what to decrypt and return (CaseView); `kinds` only bounds what is fetched.
+   */
+  async findWithPersons(
+    id: string,
+    scope: ScopeSql,
+    kinds: Array<PersonRow['kind']>,
+    tx?: EntityManager,
+  ): Promise<{ row: CaseRow; persons: PersonRow[] } | null> {
+    const p = new SqlParams();
+    const s = scope(p);
+    const idParam = p.add(id);
+    const kindsParam = p.add(kinds);
+    const personColumns = PERSON_READ_COLUMNS.map((c) => `p.${c} AS ${PERSON_PREFIX}${c}`).join(', ');
+    const rows = await this.run<Record<string, unknown>>(
+      tx,
+      `SELECT ${CASE_READ_COLUMNS}, ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields,
+              k.kek_version AS key_version, k.wrapped AS key_wrapped, ps.*
+         FROM cases c
+         LEFT JOIN data_keys k ON k.owner_id = c.id
+         LEFT JOIN LATERAL (
+              SELECT ${personColumns}, pk.kek_version AS ${PERSON_PREFIX}key_version, pk.wrapped AS ${PERSON_PREFIX}key_wrapped
+                FROM persons p JOIN data_keys pk ON pk.owner_id = p.id
+               WHERE p.case_id = c.id AND p.kind = ANY(${kindsParam}::text[])
+               ORDER BY p.kind DESC, p.ordinal) ps ON TRUE
+        WHERE c.id = ${idParam} AND ${s.where}`,
+      p.values,
+    );
+    if (rows.length === 0) return null;
+    const persons: PersonRow[] = [];
+    for (const r of rows) {
+      if (r[`${PERSON_PREFIX}kind`] == null) continue;
+      const person: Record<string, unknown> = { id: r[`${PERSON_PREFIX}id`], key_version: r[`${PERSON_PREFIX}key_version`], key_wrapped: r[`${PERSON_PREFIX}key_wrapped`] };
+      for (const c of PERSON_READ_COLUMNS) person[c] = r[`${PERSON_PREFIX}${c}`];
+      persons.push(person as PersonRow);
+    }
+    return { row: rows[0] as CaseRow, persons };
   }
 
   async personsOf(caseIds: string[], kinds: Array<PersonRow['kind']>, tx?: EntityManager): Promise<PersonRow[]> {

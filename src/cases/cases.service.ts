@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { canCreateCase, fieldsForCase } from '../access/case-ability';
 import { CASE_FIELDS, CASE_OWNING_AGENCY_TYPES, PERSON_FIELDS, PersonField } from '../access/field-registry';
 import { FieldProtection, WrappedKey } from '../access/field-protection.service';
-import { scopePredicate } from '../access/scope-predicate';
+import { reasonsForRole, scopePredicate } from '../access/scope-predicate';
 import { AuditService, auditActorOf } from '../audit';
 import type { Actor } from '../auth/actor';
 import { FieldError, ProblemException } from '../common/problem';
@@ -13,7 +13,7 @@ import { decodeCursor } from '../common/pagination';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ageAt, ageBand } from './age';
 import { CASE_TABLE, CaseView, PERSON_TABLE, renderCase } from './case-view';
-import { CaseRow, CasesRepository, ScopeSql } from './cases.repository';
+import { CaseRow, CasesRepository, PersonRow, ScopeSql } from './cases.repository';
 import type { CreateCaseDto } from './dto/create-case.dto';
 import type { ListCasesQuery } from './dto/list-cases.query';
 import type { PersonInputDto } from './dto/person.dto';
@@ -63,6 +63,11 @@ export class CasesService {
     return (p) => scopePredicate(actor, p, { caseScope: this.config.CASE_SCOPE });
   }
 
+  /** Person kinds the actor could read on some case in its scope: fetched with the case in one round trip. */
+  private readableKinds(actor: Actor): Array<PersonRow['kind']> {
+    return CaseView.widestPersonKinds(actor.role, reasonsForRole(actor, { caseScope: this.config.CASE_SCOPE }));
+  }
+
   async create(actor: Actor, dto: CreateCaseDto, idempotencyKey?: string): Promise<CaseResult> {
     if (!canCreateCase(actor.role) || !(CASE_OWNING_AGENCY_TYPES as readonly string[]).includes(actor.agencyType)) {
       throw ProblemException.forbidden('forbidden', 'Your role or agency cannot open cases.');
@@ -101,11 +106,11 @@ export class CasesService {
   }
 
   async get(actor: Actor, id: string, purpose = DEFAULT_PURPOSE): Promise<CaseResult> {
-    const row = await this.repo.findInScope(id, this.scope(actor));
-    const view = row ? CaseView.forRead(actor.role, row) : null;
-    if (!row || !view || view.isEmpty) throw ProblemException.notFound('case');
-    const persons = await this.repo.personsOf([row.id], view.personKinds);
-    const { body, fields } = renderCase(this.protection, view, row, persons);
+    const found = await this.repo.findWithPersons(id, this.scope(actor), this.readableKinds(actor));
+    const view = found ? CaseView.forRead(actor.role, found.row) : null;
+    if (!found || !view || view.isEmpty) throw ProblemException.notFound('case');
+    const { row } = found;
+    const { body, fields } = renderCase(this.protection, view, row, found.persons);
     // Durable audit before any data leaves; if it fails, this throws and nothing is returned.
     await this.audit.recordRead(auditActorOf(actor), [{ action: 'case.read', resourceType: 'case', resourceId: id, fields, purpose }]);
     return { status: 200, body, etag: etagOf(row.version) };
@@ -310,10 +315,9 @@ export class CasesService {
 
   /** Renders the case as the actor sees it, inside the transaction that changed it (no separate read event). */
   private async renderInTx(tx: EntityManager, actor: Actor, id: string, status = 201): Promise<CaseResult> {
-    const row = await this.repo.findInScope(id, this.scope(actor), tx);
-    if (!row) throw ProblemException.notFound('case');
-    const view = CaseView.forRead(actor.role, row);
-    const persons = await this.repo.personsOf([id], view.personKinds, tx);
-    return { status, body: renderCase(this.protection, view, row, persons).body, etag: etagOf(row.version) };
+    const found = await this.repo.findWithPersons(id, this.scope(actor), this.readableKinds(actor), tx);
+    if (!found) throw ProblemException.notFound('case');
+    const view = CaseView.forRead(actor.role, found.row);
+    return { status, body: renderCase(this.protection, view, found.row, found.persons).body, etag: etagOf(found.row.version) };
   }
 }
