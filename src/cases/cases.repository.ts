@@ -36,6 +36,8 @@ const PERSON_COLUMNS = `p.*, k.kek_version AS key_version, k.wrapped AS key_wrap
  */
 const CASE_READ_COLUMNS = [...new Set([...Object.values(CASE_FIELDS).map((f) => f.column), 'version'])].map((c) => `c.${c}`).join(', ');
 const PERSON_READ_COLUMNS = [...new Set(['case_id', 'kind', 'ordinal', ...Object.values(PERSON_FIELDS).map((f) => f.column)])];
+/** The person kinds as SQL literals (a closed set: nothing else can be spliced into the text). */
+const PERSON_KIND_SQL: Record<PersonRow['kind'], string> = { VICTIM: 'VICTIM', ACCOMPANYING_MINOR: 'ACCOMPANYING_MINOR', RELATIVE: 'RELATIVE' };
 /** Person columns come back prefixed (`p_<column>`) beside the case's, one row per person. */
 const PERSON_PREFIX = 'p_';
 
@@ -84,7 +86,10 @@ export class CasesRepository {
     const p = new SqlParams();
     const s = scope(p);
     const idParam = p.add(id);
-    const kindsParam = p.add(kinds);
+    // The kinds are spelled out as constants, not an array parameter: with `kind = ANY($n)` PostgreSQL
+    // judged the prepared statement's generic plan worse and re-planned it on every execution (≈ 0.3 ms of
+    // server CPU per read at 1M cases; measured in bench/README.md). They come from a closed set.
+    const kindList = kinds.length ? kinds.map((k) => `'${PERSON_KIND_SQL[k]}'`).join(', ') : null;
     const personColumns = PERSON_READ_COLUMNS.map((c) => `p.${c} AS ${PERSON_PREFIX}${c}`).join(', ');
     const rows = await this.run<Record<string, unknown>>(
       tx,
@@ -95,7 +100,7 @@ export class CasesRepository {
          LEFT JOIN LATERAL (
               SELECT ${personColumns}, pk.kek_version AS ${PERSON_PREFIX}key_version, pk.wrapped AS ${PERSON_PREFIX}key_wrapped
                 FROM persons p JOIN data_keys pk ON pk.owner_id = p.id
-               WHERE p.case_id = c.id AND p.kind = ANY(${kindsParam}::text[])
+               WHERE p.case_id = c.id AND ${kindList ? `p.kind IN (${kindList})` : 'FALSE'}
                ORDER BY p.kind DESC, p.ordinal) ps ON TRUE
         WHERE c.id = ${idParam} AND ${s.where}`,
       p.values,
