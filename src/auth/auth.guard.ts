@@ -8,6 +8,7 @@ import { rawQuery } from '../database/raw-query';
 import type { Actor } from './actor';
 import { ALLOW_PASSWORD_CHANGE_PENDING, IS_PUBLIC } from './public.decorator';
 import { TokenService } from './tokens';
+import { ActorCacheService } from './actor-cache';
 
 interface ActorRow {
   username: string;
@@ -34,7 +35,9 @@ const invalidToken = () => ProblemException.unauthorized('invalid-token', 'The a
 
 /**
  * Global guard: every route needs a valid access token unless marked @Public(). The token is checked against
- * the database on every request, so deactivation, logout and password resets take effect at once.
+ * the user's and session's current state on every request — read from the database, or from a cache that the
+ * database's change notifications invalidate (actor-cache.ts) — so deactivation, logout and password resets
+ * take effect at once.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -44,6 +47,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     db: DataSource,
     private readonly tokens: TokenService,
+    private readonly actors: ActorCacheService,
   ) {
     this.query = rawQuery(db);
   }
@@ -57,8 +61,8 @@ export class AuthGuard implements CanActivate {
     const claims = match ? this.tokens.verifyAccess(match[1]) : null;
     if (!claims) throw invalidToken();
 
-    const rows = await this.query<ActorRow>(ACTOR_SQL, [claims.sub, claims.sid]);
-    const row = rows[0];
+    // The read may come from the notification-invalidated cache (actor-cache.ts); the checks below run always.
+    const row = await this.actors.lookup(claims.sub, claims.sid, async () => (await this.query<ActorRow>(ACTOR_SQL, [claims.sub, claims.sid]))[0]);
     if (!row || !row.active || row.revoked || row.token_version !== claims.tv) throw invalidToken();
 
     if (row.must_change_password && !this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING, targets)) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ActorCacheService } from './actor-cache';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -10,7 +11,7 @@ import { TokenService } from './tokens';
 /** Login, tokens, sessions. The guards are registered globally (APP_GUARD) in AppModule. */
 @Module({
   controllers: [AuthController],
-  providers: [AuthService, AuthGuard, LoginThrottle, PasswordHasher, SessionsService, TokenService],
-  exports: [AuthGuard, PasswordHasher, SessionsService, TokenService],
+  providers: [ActorCacheService, AuthService, AuthGuard, LoginThrottle, PasswordHasher, SessionsService, TokenService],
+  exports: [ActorCacheService, AuthGuard, PasswordHasher, SessionsService, TokenService],
 })
 export class AuthModule {}

@@ -94,6 +94,7 @@ export class AuthService {
       await this.sessions.revokeAllOfUser(tx, user.id, 'PASSWORD_CHANGED', actor.sessionId);
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [{ action: 'auth.password_change', resourceType: 'user', resourceId: user.id, fields: ['password'] }]);
     });
+    this.sessions.forgetUser(user.id);
   }
 
   private issue(user: UserEntity, sessionId: string, refreshToken: string): TokenResponse {

@@ -5,6 +5,7 @@ import { ProblemException } from '../common/problem';
 import { UserEntity } from '../users/user.entity';
 import { RefreshTokenEntity, RevokeReason, SessionEntity } from './session.entity';
 import { TokenService } from './tokens';
+import { ActorCacheService } from './actor-cache';
 
 export interface OpenedSession {
   sessionId: string;
@@ -23,6 +24,7 @@ export class SessionsService {
   constructor(
     private readonly db: DataSource,
     private readonly tokens: TokenService,
+    private readonly actors: ActorCacheService,
   ) {}
 
   async open(userId: string): Promise<OpenedSession> {
@@ -49,7 +51,7 @@ export class SessionsService {
       if (!session || session.revokedAt) return { ok: false as const };
       if (current.rotatedAt) {
         await this.revokeIn(tx, { id: session.id }, 'REFRESH_REUSE');
-        return { ok: false as const };
+        return { ok: false as const, revokedSessionId: session.id };
       }
       if (current.expiresAt.getTime() <= Date.now()) return { ok: false as const };
       const user = await tx.findOneBy(UserEntity, { id: session.userId });
@@ -61,15 +63,27 @@ export class SessionsService {
       return { ok: true as const, rotated: { sessionId: session.id, refreshToken: next.token, user } };
     });
     // Thrown after the transaction so that a reuse revocation is committed, not rolled back.
-    if (!outcome.ok) throw invalidRefresh();
+    if (!outcome.ok) {
+      if ('revokedSessionId' in outcome && outcome.revokedSessionId) this.actors.forgetSession(outcome.revokedSessionId);
+      throw invalidRefresh();
+    }
     return outcome.rotated;
   }
 
   async revoke(sessionId: string, reason: RevokeReason): Promise<void> {
     await this.revokeIn(this.db.manager, { id: sessionId }, reason);
+    this.actors.forgetSession(sessionId); // committed (autocommit): the next request here reads the database
   }
 
-  /** Revokes every open session of the user (optionally keeping one: the caller's own). */
+  /**
+   * Call right AFTER committing a transaction that changed the user or used revokeAllOfUser: this process's
+   * auth guard then reads the new state on the next request (other processes hear the database's NOTIFY).
+   */
+  forgetUser(userId: string): void {
+    this.actors.forgetUser(userId);
+  }
+
+  /** Revokes every open session of the user (optionally keeping one: the caller's own). After commit: forgetUser. */
   async revokeAllOfUser(tx: EntityManager, userId: string, reason: RevokeReason, keepSessionId?: string): Promise<void> {
     await this.revokeIn(tx, keepSessionId ? { userId, id: Not(keepSessionId) } : { userId }, reason);
   }

@@ -67,6 +67,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(300) @Max(90 * 24 * 3600)
   REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
 
+  /**
+   * How long the auth guard may reuse what it read about a (user, session) — only while the database's
+   * change notifications are being received (src/auth/actor-cache.ts). 0 = read the database on every request.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  AUTH_CACHE_TTL_MS = 5000;
+
   /** agency: every caseworker of the owning agency sees its cases; assigned: only cases assigned to them. */
   @IsIn(['agency', 'assigned'])
   CASE_SCOPE: 'agency' | 'assigned' = 'agency';

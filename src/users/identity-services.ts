@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service';
 import { AuditService } from '../audit';
+import { ActorCacheService } from '../auth/actor-cache';
 import { PasswordHasher } from '../auth/password-hasher';
 import { SessionsService } from '../auth/sessions.service';
 import { TokenService } from '../auth/tokens';
@@ -21,7 +22,9 @@ export interface IdentityServices {
  * HTTP stack): one set of rules for every entry point.
  */
 export function identityServices(db: DataSource, config: AppConfig, keyring: Keyring): Omit<IdentityServices, 'close'> {
-  const sessions = new SessionsService(db, new TokenService(config, keyring));
+  // No process-local auth cache here (never started: the CLI serves no requests); the database's change
+  // notifications tell the running app instances about what the CLI changes.
+  const sessions = new SessionsService(db, new TokenService(config, keyring), new ActorCacheService(db, config));
   // Writes only (append in the caller's transaction): the group-commit writer for reads is not needed here.
   const audit = new AuditService(db, keyring, config);
   return { agencies: new AgenciesService(db, audit), users: new UsersService(db, new PasswordHasher(config), sessions, audit) };

@@ -114,6 +114,7 @@ export class UsersService {
       await this.sessions.revokeAllOfUser(tx, id, 'DEACTIVATED');
       await this.audit.appendInTransaction(tx, operatorAuditActor(by), [{ action: 'user.deactivate', resourceType: 'user', resourceId: id, fields: ['active'] }]);
     });
+    this.sessions.forgetUser(id);
   }
 
   /** Sets a server-generated one-time password (returned once) and revokes every session of the user. */
@@ -132,6 +133,7 @@ export class UsersService {
       await this.sessions.revokeAllOfUser(tx, id, 'PASSWORD_RESET');
       await this.audit.appendInTransaction(tx, operatorAuditActor(by), [{ action: 'user.reset_password', resourceType: 'user', resourceId: id, fields: ['password'] }]);
     });
+    this.sessions.forgetUser(id);
     return { id: user.id, username: user.username, mustChangePassword: true, oneTimePassword };
   }
 
