@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { WindowCounterStorage } from './common/window-throttler-storage';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from './config/app-config';
 import { Keyring } from './crypto';
@@ -49,7 +50,7 @@ export class AppModule {
         RuntimeModule.forRoot(runtime),
         TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, config.DB_POOL_SIZE)),
         // Per-replica request throttling (a DoS guard); login lockout state lives in PostgreSQL.
-        ThrottlerModule.forRoot([{ ttl: config.THROTTLE_TTL_MS, limit: config.THROTTLE_LIMIT }]),
+        ThrottlerModule.forRoot({ throttlers: [{ ttl: config.THROTTLE_TTL_MS, limit: config.THROTTLE_LIMIT }], storage: new WindowCounterStorage() }),
         HealthModule,
         AuditModule,
         AccessModule,
