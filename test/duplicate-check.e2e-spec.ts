@@ -39,6 +39,18 @@ describe('duplicate check (blind indexes, server-side confirmation, narrow out-o
     expect(byPhone.body.matches[0].matchedOn).toEqual(['phone']);
   });
 
+  it('a name alone finds same-name persons in scope only when the caller gives nothing else to match on', async () => {
+    const nameOnly = await check(mine, { fullName: 'nguyen thi lan' }).expect(200);
+    expect(nameOnly.body.matches).toEqual([{ caseId: myCase.id, caseNumber: myCase.caseNumber, personId: myCase.victim.id, matchedOn: ['name'] }]);
+    // With a birth year, a same-name person must share it (or an ID number / phone): a common name is shared by thousands.
+    const otherYear = await check(mine, { fullName: 'nguyen thi lan', birthYear: 1990 }).expect(200);
+    expect(otherYear.body.matches).toEqual([]);
+    const samePhone = await check(mine, { fullName: 'nguyen thi lan', birthYear: 1990, phone: '0912345678' }).expect(200);
+    expect(samePhone.body.matches).toEqual([{ caseId: myCase.id, caseNumber: myCase.caseNumber, personId: myCase.victim.id, matchedOn: ['name', 'phone'] }]);
+    const outOfScope = await check(elsewhere, { fullName: 'nguyen thi lan' }).expect(200);
+    expect(outOfScope.body).toEqual({ matches: [], possibleMatchesElsewhere: [] });
+  });
+
   it('out of scope: nothing on a name alone; only the agency when name + birth year and an ID number agree', async () => {
     const weak = await check(elsewhere, { fullName: 'Nguyen Thi Lan', birthYear: 2004 }).expect(200);
     expect(weak.body).toEqual({ matches: [], possibleMatchesElsewhere: [] });

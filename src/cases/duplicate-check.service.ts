@@ -64,20 +64,42 @@ export class DuplicateCheckService {
   }
 
   /**
-   * One round trip: the persons whose blind indexes share a value with the query (at most MAX_CANDIDATES),
-   * with their data keys, owning agency, and — only for cases in the actor's scope — the case number.
-   * Out-of-scope case numbers never leave the database.
+   * One round trip: the candidate persons with their data keys, owning agency, and — only for cases in the
+   * actor's scope — the case number (out-of-scope case numbers never leave the database).
+   *
+   * Candidates share a STRONG index with the query: name + birth year, ID number or phone (each value is
+   * shared by a few dozen to a few hundred people at 1M). A name alone is shared by thousands (5,661 people for
+   * one value in the 1M benchmark seed), so the name index only marks which strong candidates also share the
+   * name — except when the caller gave nothing but a name: then same-name persons of cases in the caller's
+   * scope are the candidates (out of scope a name is never enough anyway). Candidates are ranked by how many
+   * indexes they share before the cap, so the cap can only drop the weakest.
+   * Fixed-shape SQL (absent values are NULL, which matches nothing): PostgreSQL plans it once per connection.
    */
   private async candidates(actor: Actor, wanted: Array<{ kind: BlindIndexKind; value: number }>): Promise<CandidateRow[]> {
+    const valueOf = (kind: BlindIndexKind) => wanted.find((w) => w.kind === kind)?.value ?? null;
     const p = new SqlParams();
-    const kinds = p.add(wanted.map((w) => w.kind));
-    const values = p.add(wanted.map((w) => w.value));
+    const name = p.add(valueOf('name'));
     const s = scopePredicate(actor, p, { caseScope: this.config.CASE_SCOPE });
+    const nameOnly = wanted.every((w) => w.kind === 'name');
+    // Every parameter must appear in the text (PostgreSQL cannot type an unused one): added only when used.
+    const [nameYear, idNumber, phone] = nameOnly ? [] : [p.add(valueOf('name_birth_year')), p.add(valueOf('id_number')), p.add(valueOf('phone'))];
+    const sources = nameOnly
+      ? `SELECT b.person_id, 'name' AS kind FROM person_blind_indexes b JOIN cases c ON c.id = b.case_id
+          WHERE b.kind = 'name' AND b.value = ${name}::integer AND ${s.where}
+          LIMIT ${MAX_CANDIDATES}`
+      : `SELECT person_id, kind FROM person_blind_indexes
+          WHERE (kind = 'name_birth_year' AND value = ${nameYear}::integer) OR (kind = 'id_number' AND value = ${idNumber}::integer)
+             OR (kind = 'phone' AND value = ${phone}::integer)`;
     return this.query<CandidateRow>(
-      `WITH hits AS (
-         SELECT person_id, array_agg(kind) AS kinds FROM person_blind_indexes
-          WHERE (kind, value) IN (SELECT * FROM unnest(${kinds}::text[], ${values}::integer[]))
-          GROUP BY person_id LIMIT ${MAX_CANDIDATES})
+      `WITH strong AS (${sources}),
+       hits AS (
+         SELECT person_id, array_agg(DISTINCT kind) AS kinds FROM (
+           SELECT person_id, kind FROM strong
+           UNION ALL
+           SELECT b.person_id, b.kind FROM person_blind_indexes b
+            WHERE b.person_id IN (SELECT person_id FROM strong) AND b.kind = 'name' AND b.value = ${name}::integer
+         ) x
+         GROUP BY person_id ORDER BY count(DISTINCT kind) DESC, person_id LIMIT ${MAX_CANDIDATES})
        SELECT p.id, p.case_id, hits.kinds, p.full_name_enc, p.birth_year_enc, p.date_of_birth_enc, p.id_number_enc, p.phone_enc,
               k.kek_version, k.wrapped, c.owner_agency_id, a.name AS agency_name,
               CASE WHEN ${s.where} THEN c.case_number END AS case_number

@@ -17,6 +17,8 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'vcm' },
+    // plan_cache_mode affects only NAMED prepared statements, i.e. the hot path's (database/raw-query.ts);
+    // TypeORM's unnamed statements are planned per execution as before. See raw-query.ts for why.
+    extra: { max: poolSize, application_name: 'vcm', options: '-c plan_cache_mode=force_generic_plan' },
   };
 }
