@@ -1,11 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import { AppConfig } from '../config/app-config';
+import { Argon2Process } from './argon2-process';
 import { Semaphore } from './semaphore';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane (≈ 25 ms on the reference machine). */
-const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -31,14 +32,28 @@ export interface HashingSlot {
   verify(hash: string | null, password: string): Promise<boolean>;
 }
 
-/** argon2id with a cap on concurrent hashes (ARGON2_MAX_CONCURRENCY). */
+/**
+ * argon2id with a cap on concurrent hashes (ARGON2_MAX_CONCURRENCY), computed in a separate lowest-priority
+ * process (argon2-process.ts) so a login flood cannot take CPU from case work.
+ */
 @Injectable()
-export class PasswordHasher implements OnModuleInit {
+export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   private readonly slots: Semaphore;
+  private readonly argon2: Argon2Process;
   private dummyHash?: Promise<string>;
 
   constructor(config: AppConfig) {
     this.slots = new Semaphore(config.ARGON2_MAX_CONCURRENCY);
+    this.argon2 = new Argon2Process(config.ARGON2_MAX_CONCURRENCY);
+  }
+
+  onApplicationShutdown(): void {
+    this.argon2.close();
+  }
+
+  /** The hashing process (tests, diagnostics). */
+  get hashingPid(): number | undefined {
+    return this.argon2.pid;
   }
 
   /** Prepares the dummy hash at boot so even the first unknown-user login costs one hash, like the others. */
@@ -47,7 +62,12 @@ export class PasswordHasher implements OnModuleInit {
   }
 
   private makeDummy(): Promise<string> {
-    return argon2.hash(randomBytes(24).toString('base64'), ARGON2_OPTIONS);
+    const dummy = this.argon2.hash(randomBytes(24).toString('base64'), ARGON2_OPTIONS);
+    // Handled here (a shutdown during boot must not leave an unhandled rejection); the next use makes a new one.
+    dummy.catch(() => {
+      if (this.dummyHash === dummy) this.dummyHash = undefined;
+    });
+    return dummy;
   }
 
   /** Runs `fn` holding one hashing slot, so checks done inside it see the results of earlier attempts. */
@@ -60,13 +80,13 @@ export class PasswordHasher implements OnModuleInit {
   }
 
   private readonly slot: HashingSlot = {
-    hash: (password) => argon2.hash(password, ARGON2_OPTIONS),
+    hash: (password) => this.argon2.hash(password, ARGON2_OPTIONS),
     verify: async (hash, password) => {
       // Made once, lazily, with the same parameters: verifying against it costs what a real verify costs.
       this.dummyHash ??= this.makeDummy();
       const target = hash ?? (await this.dummyHash);
       try {
-        const ok = await argon2.verify(target, password);
+        const ok = await this.argon2.verify(target, password);
         return ok && hash !== null;
       } catch {
         return false;

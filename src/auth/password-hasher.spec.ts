@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config/app-config';
+import { PasswordHasher } from './password-hasher';
+
+describe('PasswordHasher (argon2id in a lowest-priority process)', () => {
+  const hasher = new PasswordHasher(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://unused/unused' }));
+  afterAll(() => hasher.onApplicationShutdown());
+
+  it('hashes and verifies; a wrong password, an unknown user (null hash) and a malformed hash all fail', async () => {
+    const hash = await hasher.hash('correct horse battery staple');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    await hasher.withSlot(async (slot) => {
+      expect(await slot.verify(hash, 'correct horse battery staple')).toBe(true);
+      expect(await slot.verify(hash, 'wrong horse battery staple')).toBe(false);
+      expect(await slot.verify(null, 'correct horse battery staple')).toBe(false);
+      expect(await slot.verify('not-a-hash', 'correct horse battery staple')).toBe(false);
+    });
+  });
+
+  it('hashes at the lowest CPU priority (nice 19), so logins never take CPU from requests', async () => {
+    await hasher.hash('any password at all');
+    const pid = hasher.hashingPid!;
+    expect(pid).toBeGreaterThan(0);
+    expect(pid).not.toBe(process.pid);
+    if (process.platform !== 'linux') return;
+    // Every thread of the hashing process (argon2 runs on its libuv pool) inherits nice 19.
+    const tids = require('node:fs').readdirSync(`/proc/${pid}/task`) as string[];
+    expect(tids.length).toBeGreaterThan(1);
+    for (const tid of tids) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      expect(nice).toBe(19);
+    }
+  });
+
+  it('starts a new hashing process after the old one died; calls in flight fail closed', async () => {
+    await hasher.hash('warm up the process');
+    const first = hasher.hashingPid!;
+    const inFlight = hasher.hash('in flight while it dies');
+    process.kill(first, 'SIGKILL');
+    await expect(inFlight).rejects.toThrow(/exited/);
+    const hash = await hasher.hash('after the restart');
+    expect(hasher.hashingPid).not.toBe(first);
+    await hasher.withSlot(async (slot) => expect(await slot.verify(hash, 'after the restart')).toBe(true));
+  });
+});
