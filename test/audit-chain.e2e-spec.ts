@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AuditService } from '../src/audit';
-import { appendToChain, chainConnection } from '../src/audit/append-protocol';
+import { appendToChain, AUDIT_LOCK_KEY, chainConnection } from '../src/audit/append-protocol';
 import { GroupCommitWriter } from '../src/audit/group-commit-writer';
 import { createTestApp, TestApp } from './support/app';
 import { receptionPayload } from './support/case-fixtures';
@@ -309,6 +309,9 @@ describe('audit: the app role cannot change history; a failed audit write fails 
     });
     const call = (expectedSeq: number, events: object[]) =>
       t.sql('SELECT head_seq, appended FROM audit_append($1, $2, $3)', [expectedSeq, head.mac, JSON.stringify(events)]);
+    // The function takes the same advisory lock as the in-transaction protocol (the key is written in the migration).
+    const [{ def }] = await t.sql(`SELECT pg_get_functiondef('audit_append(bigint, bytea, jsonb)'::regprocedure) AS def`);
+    expect(def).toContain(`pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
     // A stale expected head: nothing written, the current head returned.
     expect(await call(seq - 1, [event({ seq })])).toEqual([{ head_seq: String(seq), appended: false }]);
     // Expected head right, but the batch skips a number, repeats one, or does not start from the head's MAC.

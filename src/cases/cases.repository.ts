@@ -40,6 +40,7 @@ const PERSON_READ_COLUMNS = [...new Set(['case_id', 'kind', 'ordinal', ...Object
 const PERSON_KIND_SQL: Record<PersonRow['kind'], string> = { VICTIM: 'VICTIM', ACCOMPANYING_MINOR: 'ACCOMPANYING_MINOR', RELATIVE: 'RELATIVE' };
 /** Person columns come back prefixed (`p_<column>`) beside the case's, one row per person. */
 const PERSON_PREFIX = 'p_';
+const PERSON_SELECT = PERSON_READ_COLUMNS.map((c) => `p.${c} AS ${PERSON_PREFIX}${c}`).join(', ');
 
 /** The SQL of the case aggregate. Every read takes the caller's scope predicate; nothing reads around it. */
 @Injectable()
@@ -90,7 +91,6 @@ export class CasesRepository {
     // judged the prepared statement's generic plan worse and re-planned it on every execution (≈ 0.3 ms of
     // server CPU per read at 1M cases; measured in bench/README.md). They come from a closed set.
     const kindList = kinds.length ? kinds.map((k) => `'${PERSON_KIND_SQL[k]}'`).join(', ') : null;
-    const personColumns = PERSON_READ_COLUMNS.map((c) => `p.${c} AS ${PERSON_PREFIX}${c}`).join(', ');
     const rows = await this.run<Record<string, unknown>>(
       tx,
       `SELECT ${CASE_READ_COLUMNS}, ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields,
@@ -98,7 +98,7 @@ export class CasesRepository {
          FROM cases c
          LEFT JOIN data_keys k ON k.owner_id = c.id
          LEFT JOIN LATERAL (
-              SELECT ${personColumns}, pk.kek_version AS ${PERSON_PREFIX}key_version, pk.wrapped AS ${PERSON_PREFIX}key_wrapped
+              SELECT ${PERSON_SELECT}, pk.kek_version AS ${PERSON_PREFIX}key_version, pk.wrapped AS ${PERSON_PREFIX}key_wrapped
                 FROM persons p JOIN data_keys pk ON pk.owner_id = p.id
                WHERE p.case_id = c.id AND ${kindList ? `p.kind IN (${kindList})` : 'FALSE'}
                ORDER BY p.kind DESC, p.ordinal) ps ON TRUE
