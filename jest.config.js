@@ -1,5 +1,5 @@
 /**
- * One Jest run for unit tests (src/**\/*.spec.ts) and e2e tests (test/**\/*.e2e-spec.ts).
+ * One Jest run for unit tests (src/**\/*.spec.ts, bench/**\/*.spec.ts) and e2e tests (test/**\/*.e2e-spec.ts).
  * The global setup starts a throwaway PostgreSQL (or uses TEST_DATABASE_URL) and migrates a template
  * database once; each e2e test file clones its own database from it. DATABASE_URL is never used.
  */
@@ -7,7 +7,7 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testRegex: ['src/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$'],
+  testRegex: ['src/.*\\.spec\\.ts$', 'bench/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },

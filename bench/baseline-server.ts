@@ -16,7 +16,8 @@ import { v7 as uuidv7 } from 'uuid';
  *
  * env: DATABASE_URL, PORT, BENCH_LIST_AGENCY_ID, BENCH_WRITE_AGENCY_ID, BENCH_WRITE_USER_ID, DB_POOL_SIZE.
  */
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 20), application_name: 'vcm-bench-baseline' });
+// The app's pool settings (size, idle timeout) so neither side pays for new backends the other does not.
+const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 20), idleTimeoutMillis: Number(process.env.DB_POOL_IDLE_MS ?? 300_000), application_name: 'vcm-bench-baseline' });
 /** The agency whose page the list reads (the bench caseworker's). */
 const LIST_AGENCY = process.env.BENCH_LIST_AGENCY_ID ?? '';
 /** Owner/creator of raw inserts: an agency outside every bench user's scope (its rows hold random bytes, not ciphertexts). */

@@ -48,7 +48,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.forRoot(runtime),
-        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, config.DB_POOL_SIZE)),
+        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, config.DB_POOL_SIZE, config.DB_POOL_IDLE_MS)),
         // Per-replica request throttling (a DoS guard); login lockout state lives in PostgreSQL.
         ThrottlerModule.forRoot({ throttlers: [{ ttl: config.THROTTLE_TTL_MS, limit: config.THROTTLE_LIMIT }], storage: new WindowCounterStorage() }),
         HealthModule,

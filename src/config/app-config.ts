@@ -113,6 +113,15 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE = 20;
 
+  /**
+   * How long an unused pool connection stays open (ms; 0 = until the process ends). node-postgres' default
+   * (10 s) closes most of the pool under steady traffic (it reuses the most recent connection first), so every
+   * burst opened new backends, which pay their first queries several times over (catalog caches, prepared
+   * statements, shared-memory first touch): periodic latency spikes in bench/README.md.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400_000)
+  DB_POOL_IDLE_MS = 300_000;
+
   /** Public holidays (YYYY-MM-DD, comma-separated) excluded from working-day deadlines; default: 2025–2026. */
   @IsOptional() @Matches(/^(\d{4}-\d{2}-\d{2})(,\s*\d{4}-\d{2}-\d{2})*$/)
   PUBLIC_HOLIDAYS?: string;

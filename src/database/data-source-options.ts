@@ -7,7 +7,7 @@ import { entities } from './entities';
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
 
 /** One place that says how the app, the CLI and the tests talk to PostgreSQL. Never `synchronize`. */
-export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 20, idleTimeoutMs = 10_000): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -19,6 +19,6 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     logging: false,
     // plan_cache_mode affects only NAMED prepared statements, i.e. the hot path's (database/raw-query.ts);
     // TypeORM's unnamed statements are planned per execution as before. See raw-query.ts for why.
-    extra: { max: poolSize, application_name: 'vcm', options: '-c plan_cache_mode=force_generic_plan' },
+    extra: { max: poolSize, idleTimeoutMillis: idleTimeoutMs, application_name: 'vcm', options: '-c plan_cache_mode=force_generic_plan' },
   };
 }
