@@ -75,19 +75,28 @@ describe('RawHttpPool', () => {
     await srv.close();
   });
 
-  it('opens a new connection after "Connection: close", and reports malformed answers and timeouts as errors', async () => {
+  it('opens a new connection after "Connection: close", reads a body delimited by close, and reports unframed answers and timeouts as errors', async () => {
     const srv = await rawServer((n, s) => {
       if (n === 0) s.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else if (n === 1) s.write('HTTP/1.1 200 OK\r\n\r\nno length, no chunks'); // framing by close: refused
-      // n === 2: never answered
+      else if (n === 1) s.write('HTTP/1.1 200 OK\r\n\r\nno length, no chunks'); // neither framed nor closing: refused
+      else if (n === 2) s.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'); // node's answer to a malformed request
+      // n === 3: never answered
     });
     const pool = new RawHttpPool('127.0.0.1', srv.port, { maxSockets: 4, timeoutMs: 300 });
     expect(await send(pool)).toBe(503);
     expect(await send(pool)).toBe('error');
+    expect(await send(pool)).toBe(400);
     expect(await send(pool)).toBe('error');
-    expect(srv.accepted()).toBe(3);
+    expect(srv.accepted()).toBe(4);
     pool.close();
     await srv.close();
+  });
+
+  it('writes its own framing headers only: a caller\'s stale Content-Length or Host is dropped', () => {
+    const pool = new RawHttpPool('127.0.0.1', 1, { maxSockets: 1, timeoutMs: 1000 });
+    const bytes = pool.build({ method: 'POST', path: '/p', headers: { 'Content-Length': '999', host: 'evil', 'content-type': 'application/json' }, body: Buffer.from('{"a":"ễ"}') });
+    expect(bytes.toString('utf8')).toBe('POST /p HTTP/1.1\r\nHost: 127.0.0.1:1\r\ncontent-type: application/json\r\nContent-Length: 11\r\n\r\n{"a":"ễ"}');
+    pool.close();
   });
 
   it('queues requests beyond maxSockets and serves them as connections free up', async () => {
