@@ -1,3 +1,4 @@
+import { revealsOutOfScope, revealsOutOfScopeSql } from '../src/access/out-of-scope-disclosure';
 import { createTestApp, TestApp } from './support/app';
 import { receptionPayload } from './support/case-fixtures';
 import { bearer, createAgency, createUserAndLogin, TestUser } from './support/identity';
@@ -49,6 +50,14 @@ describe('duplicate check (blind indexes, server-side confirmation, narrow out-o
     expect(samePhone.body.matches).toEqual([{ caseId: myCase.id, caseNumber: myCase.caseNumber, personId: myCase.victim.id, matchedOn: ['name', 'phone'] }]);
     const outOfScope = await check(elsewhere, { fullName: 'nguyen thi lan' }).expect(200);
     expect(outOfScope.body).toEqual({ matches: [], possibleMatchesElsewhere: [] });
+  });
+
+  it('the disclosure rule says the same in SQL (candidate filter) and in code (decision), for every set of hits', async () => {
+    const kinds = ['name', 'name_birth_year', 'id_number', 'phone'];
+    const subsets = Array.from({ length: 16 }, (_, mask) => kinds.filter((_, i) => mask & (1 << i)));
+    const rows = await t.sql(`SELECT i, ${revealsOutOfScopeSql('k.kinds')} AS reveals FROM unnest($1::text[]) WITH ORDINALITY AS u(j, i), LATERAL (SELECT string_to_array(j, ',') AS kinds) k ORDER BY i`, [subsets.map((x) => x.join(','))]);
+    expect(rows.map((r) => r.reveals)).toEqual(subsets.map((x) => revealsOutOfScope(x)));
+    expect(subsets.filter((x) => revealsOutOfScope(x)).length).toBe(6); // name_birth_year with ID number, phone or both (× name)
   });
 
   it('out of scope: nothing on a name alone; only the agency when name + birth year and an ID number agree', async () => {

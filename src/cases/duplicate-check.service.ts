@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PERSON_FIELDS, PersonField } from '../access/field-registry';
 import { FieldProtection } from '../access/field-protection.service';
+import { revealsOutOfScope, revealsOutOfScopeSql } from '../access/out-of-scope-disclosure';
 import { scopePredicate } from '../access/scope-predicate';
 import { SqlParams } from '../access/sql-params';
 import { AuditService, auditActorOf } from '../audit';
@@ -53,7 +54,7 @@ export class DuplicateCheckService {
     const elsewhere = new Map<string, { agencyId: string; agencyName: string }>();
     for (const c of confirmed) {
       if (c.caseNumber !== null) matches.push({ caseId: c.caseId, caseNumber: c.caseNumber, personId: c.personId, matchedOn: c.matchedOn });
-      else if (revealsElsewhere(c.matchedOn)) {
+      else if (revealsOutOfScope(c.matchedOn)) {
         elsewhere.set(c.agencyId, { agencyId: c.agencyId, agencyName: c.agencyName });
       }
     }
@@ -91,8 +92,8 @@ export class DuplicateCheckService {
       : `SELECT person_id, case_id, kind FROM person_blind_indexes
           WHERE (kind = 'name_birth_year' AND value = ${nameYear}::integer) OR (kind = 'id_number' AND value = ${idNumber}::integer)
              OR (kind = 'phone' AND value = ${phone}::integer)`;
-    // An out-of-scope candidate is kept only if its hits could meet the two-identifier rule (revealsElsewhere,
-    // applied again after decryption): at 1M most candidates are strangers of other agencies sharing one
+    // An out-of-scope candidate is kept only if its hits could meet the disclosure rule (access/out-of-scope-disclosure,
+    // decided again after decryption): at 1M most candidates are strangers of other agencies sharing one
     // truncated value, and dropping them here spares their person, key and agency rows (≈ 90 % of the joins).
     return this.query<CandidateRow>(
       `WITH strong AS (${sources}),
@@ -107,7 +108,7 @@ export class DuplicateCheckService {
        eligible AS (
          SELECT hits.person_id, hits.kinds, c.owner_agency_id, CASE WHEN ${s.where} THEN c.case_number END AS case_number
            FROM hits JOIN cases c ON c.id = hits.case_id
-          WHERE ${s.where} OR ('name_birth_year' = ANY (hits.kinds) AND ('id_number' = ANY (hits.kinds) OR 'phone' = ANY (hits.kinds)))
+          WHERE ${s.where} OR ${revealsOutOfScopeSql('hits.kinds')}
           ORDER BY hits.n DESC, hits.person_id LIMIT ${MAX_CANDIDATES})
        SELECT p.id, p.case_id, e.kinds, p.full_name_enc, p.birth_year_enc, p.date_of_birth_enc, p.id_number_enc, p.phone_enc,
               k.kek_version, k.wrapped, e.owner_agency_id, a.name AS agency_name, e.case_number
@@ -127,7 +128,7 @@ export class DuplicateCheckService {
     const name = normalizeVietnamese(dto.fullName);
     return rows.flatMap((r) => {
       const inScope = r.case_number !== null;
-      if (!inScope && !revealsElsewhere(r.kinds)) return [];
+      if (!inScope && !revealsOutOfScope(r.kinds)) return [];
       const fields = new Set<PersonField>();
       if (r.kinds.includes('name') || r.kinds.includes('name_birth_year')) fields.add('fullName');
       if (r.kinds.includes('name_birth_year')) fields.add('birthYear').add('dateOfBirth');
@@ -157,9 +158,4 @@ interface CandidateRow extends Record<string, unknown> {
   agency_name: string;
   /** Only when the case is in the actor's scope. */
   case_number: string | null;
-}
-
-/** An out-of-scope match is revealed (as its agency only) when name + birth year and an ID number or phone agree. */
-function revealsElsewhere(on: readonly string[]): boolean {
-  return on.includes('name_birth_year') && (on.includes('id_number') || on.includes('phone'));
 }
