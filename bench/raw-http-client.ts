@@ -34,6 +34,8 @@ class Connection {
   /** Bytes of head + body expected once the head is parsed; -1 while reading the head; -2 chunked; -3 until close. */
   private need = -1;
   private closeAfter = false;
+  /** Where the body starts once the head is parsed (chunked framing is read from there). */
+  private bodyStart = 0;
   alive = true;
 
   constructor(host: string, port: number, private readonly onIdle: (c: Connection) => void, private readonly onGone: (c: Connection) => void) {
@@ -102,8 +104,6 @@ class Connection {
     }
     if (this.need >= 0 && this.length >= this.need) this.complete();
   }
-
-  private bodyStart = 0;
 
   private complete(): void {
     const status = this.status;

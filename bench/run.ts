@@ -163,7 +163,6 @@ async function stop(child: ChildProcess): Promise<void> {
   await Promise.race([exited, sleep(15000).then(() => child.kill('SIGKILL'))]);
 }
 
-/** A directory the cluster (running as `postgres` when we are root) may create its socket in. */
 /** pg_prewarm of the public schema's relations if they fit in 90 % of shared_buffers; returns what was done. */
 async function prewarm(pool: Pool): Promise<string> {
   try {
@@ -186,6 +185,7 @@ async function prewarm(pool: Pool): Promise<string> {
   }
 }
 
+/** A directory the cluster (running as `postgres` when we are root) may create its socket in. */
 function socketDir(dir: string): string {
   const d = path.join(dir, 'sock');
   mkdirSync(d, { recursive: true });

@@ -36,7 +36,7 @@ const CHILD_SOURCE = (argon2Path: string) => `
 `;
 
 /** `chrt` on Linux when installed (util-linux), to start the hashing process under SCHED_IDLE. */
-function schedIdleLauncher(): string | undefined {
+export function schedIdleLauncher(): string | undefined {
   if (process.platform !== 'linux') return undefined;
   for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(path.delimiter)) {
     const candidate = path.join(dir, 'chrt');

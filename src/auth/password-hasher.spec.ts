@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/app-config';
+import { schedIdleLauncher } from './argon2-process';
 import { PasswordHasher } from './password-hasher';
 
 describe('PasswordHasher (argon2id in a lowest-priority process)', () => {
@@ -26,7 +27,7 @@ describe('PasswordHasher (argon2id in a lowest-priority process)', () => {
     // Every thread of the hashing process (argon2 runs on its libuv pool) inherits nice 19.
     const tids = require('node:fs').readdirSync(`/proc/${pid}/task`) as string[];
     expect(tids.length).toBeGreaterThan(1);
-    const schedIdle = existsSync('/usr/bin/chrt') || existsSync('/bin/chrt');
+    const schedIdle = schedIdleLauncher() !== undefined; // the same lookup the hasher uses to start the process
     for (const tid of tids) {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the fields after the command name
