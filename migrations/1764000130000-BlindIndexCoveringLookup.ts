@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The duplicate check's lookups by blind-index value become index-only scans: the (kind, value) index now also
  * carries person_id and case_id, so finding the candidates and checking which of them share the name index no
- * longer reads a heap page per candidate. Measured on the 1M benchmark database: ≈ 510 → ≈ 260 buffers per
+ * longer reads a heap page per candidate. Measured on the 1M benchmark database: ≈ 510 → ≈ 310 buffers per
  * check (bench/README.md, session 4). It replaces the plain (kind, value) index rather than adding a second one
  * to every insert. Index-only scans rely on the visibility map, which autovacuum keeps current on this
  * insert-mostly table.
