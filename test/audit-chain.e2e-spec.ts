@@ -350,6 +350,10 @@ describe('audit: the app role cannot change history; a failed audit write fails 
       const list = await t.http().get('/api/v1/cases').set(bearer(cw.token));
       expect(list.status).toBe(503);
       expect(JSON.stringify(list.body)).not.toContain('Lành');
+      // A login's event goes through the same writer: no audit, no token.
+      const login = await t.http().post('/api/v1/auth/login').send({ username: cw.username, password: cw.password });
+      expect(login.status).toBe(503);
+      expect(login.body.accessToken).toBeUndefined();
     } finally {
       await t.sql('DROP TRIGGER fail_audit ON audit_events');
       await t.sql('DROP FUNCTION fail_audit');

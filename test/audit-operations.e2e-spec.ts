@@ -46,6 +46,7 @@ describe('audit: the group writer fails closed and recovers', () => {
 
   it('several replicas (independent group writers) and write transactions keep one unbroken chain', async () => {
     const audit = t.app.get(AuditService);
+    const db = t.app.get(DataSource);
     const [{ n: before }] = await t.sql('SELECT count(*)::int AS n FROM audit_events');
     const replica = () =>
       new GroupCommitWriter(async () => {
@@ -59,7 +60,8 @@ describe('audit: the group writer fails closed and recovers', () => {
       await Promise.all([
         ...Array.from({ length: 40 }, (_, i) => writers[i % 2].write(read(i))),
         ...Array.from({ length: 40 }, () => audit.recordRead(SYSTEM, [{ action: 'test.read', resourceType: 'test' }])),
-        ...Array.from({ length: 10 }, () => audit.append(SYSTEM, [{ action: 'test.write', resourceType: 'test' }, { action: 'test.write', resourceType: 'test' }])),
+        // Write transactions (the lock-then-read protocol) racing the optimistic writers.
+        ...Array.from({ length: 10 }, () => db.transaction((tx) => audit.appendInTransaction(tx, SYSTEM, [{ action: 'test.write', resourceType: 'test' }, { action: 'test.write', resourceType: 'test' }]))),
       ]);
       const [{ n }] = await t.sql('SELECT count(*)::int AS n FROM audit_events');
       expect(n - before).toBe(40 + 40 + 20);

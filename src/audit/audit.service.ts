@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ProblemException } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Keyring } from '../crypto';
-import { appendToChain, chainConnection, HEAD_SQL, PgQueryable } from './append-protocol';
+import { appendToChain, chainConnection, HEAD_SQL, PendingEvent, PgQueryable } from './append-protocol';
 import type { AuditActor, AuditEventInput } from './audit.types';
 import { Checkpointer } from './checkpointer';
 import { appendCheckpoint, makeCheckpoint, readCheckpoints } from './checkpoints';
@@ -25,7 +25,7 @@ const errInfo = (e: unknown) => ({ name: (e as Error)?.name, code: (e as { code?
 /**
  * The audit trail's one entry point (DESIGN.md "Privacy model" 5). Every writer goes through the same
  * append protocol (append-protocol.ts): writes inside their business transaction, reads through the
- * group-commit writer, standalone events in their own transaction.
+ * group-commit writer, standalone events (logins) through the writer too (their own transaction outside Nest).
  */
 @Injectable()
 export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -97,22 +97,31 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
    * caller returns no data (fail closed, 503).
    */
   async recordRead(actor: AuditActor, events: AuditEventInput[]): Promise<void> {
-    const pending = toPending(actor, events);
+    await this.writeGrouped(toPending(actor, events), 'read');
+  }
+
+  /**
+   * A standalone event that belongs to no business transaction (authentication). Inside the app it goes
+   * through the group writer like a read — durable before this resolves, 503 `audit-unavailable` otherwise —
+   * so it never holds the chain lock across a transaction of its own (a login flood would otherwise stall
+   * every read's audit batch behind each login's commit). Outside Nest (a CLI run) it is appended in its own
+   * transaction, and this process's events are vouched for by a checkpoint before it exits.
+   */
+  async append(actor: AuditActor, events: AuditEventInput[]): Promise<void> {
+    const pending = toPending(actor, events); // validate before anything is written
+    if (this.writer) return this.writeGrouped(pending, 'event');
+    await this.db.transaction((tx) => this.appendInTransaction(tx, actor, events));
+    if (events.length) await this.standaloneCheckpoint();
+  }
+
+  private async writeGrouped(pending: PendingEvent[], what: 'read' | 'event'): Promise<void> {
     try {
       if (!this.writer) throw new Error('the audit writer runs only inside the Nest application');
       await this.writer.write(pending);
     } catch (e) {
-      this.logger.error({ err: errInfo(e) }, 'audit write failed; read refused');
+      this.logger.error({ err: errInfo(e) }, what === 'read' ? 'audit write failed; read refused' : 'audit write failed; request refused');
       throw ProblemException.serviceUnavailable('audit-unavailable', 'The audit trail cannot be written; no data is returned.');
     }
-  }
-
-  /** A standalone append in its own transaction (CLI, authentication events). */
-  async append(actor: AuditActor, events: AuditEventInput[]): Promise<void> {
-    toPending(actor, events); // validate before opening a transaction
-    await this.db.transaction((tx) => this.appendInTransaction(tx, actor, events));
-    // Outside Nest (a CLI run) no checkpointer runs: vouch for this process's events before it exits.
-    if (!this.checkpointer && events.length) await this.standaloneCheckpoint();
   }
 
   /** Writes a signed checkpoint of the committed head now (if it moved since the last one). */
