@@ -92,6 +92,8 @@ interface Row {
   note?: string;
   app?: LoadResult;
   baseline?: LoadResult;
+  /** Paced rows: every alternating round of each side (the row shows the median by p99). */
+  rounds?: { app: LoadResult[]; baseline: LoadResult[] };
 }
 const rows: Row[] = [];
 /** Rows without a budget of their own show a verdict only when the run itself was broken. */
@@ -121,6 +123,9 @@ function judge(pass: boolean, ...runs: Array<LoadResult | undefined>): { result:
 
 const withNote = (j: { result: Verdict; note?: string }, extra?: string) => ({ result: j.result, note: joinNotes(j.note, extra) });
 const joinNotes = (...notes: Array<string | undefined>) => notes.filter(Boolean).join('; ') || undefined;
+
+/** The run with the median p99 (the upper middle one for an even count). */
+const medianByP99 = (runs: LoadResult[]) => [...runs].sort((x, y) => x.p99 - y.p99)[Math.floor(runs.length / 2)];
 
 /** A paced run that could not keep its rate (the server fell behind) is still an open-loop result — say so. */
 function pacedNote(r: LoadResult): string | undefined {
@@ -433,12 +438,23 @@ async function main(): Promise<void> {
     let first: LoadResult | undefined;
     for (const { rate, scaled } of rates) {
       const tag = scaled ? ` (scaled ×${scaleFactor!.toFixed(2)} from ${o.rate})` : '';
-      const ap = await paced(api, o.src, { rate, duration: DURATION });
-      log(`app, paced ${rate}/s${tag}`, ap);
-      const bp = await paced(base, o.bsrc, { rate, duration: DURATION });
-      log(`baseline, paced ${rate}/s${tag}`, bp);
+      // Alternating rounds, the median run (by p99) of each side kept — as for the closed loop, and for the same
+      // reason: this VM's speed drifts within minutes (one round's baseline p99 was 4× the next's). Every
+      // round's p99 is in the row's note, so a bad round is shown, not hidden.
+      const apps: LoadResult[] = [];
+      const bases: LoadResult[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const side of round % 2 === 0 ? (['app', 'base'] as const) : (['base', 'app'] as const)) {
+          const r = await paced(side === 'app' ? api : base, side === 'app' ? o.src : o.bsrc, { rate, duration: DURATION });
+          (side === 'app' ? apps : bases).push(r);
+          log(`${side === 'app' ? 'app' : 'baseline'}, paced ${rate}/s${tag} (${round + 1}/${ROUNDS})`, r);
+        }
+      }
+      const ap = medianByP99(apps);
+      const bp = medianByP99(bases);
       first ??= ap;
-      rows.push({ key: o.key, scenario: `${o.label}, paced ${rate} req/s${tag}`, rps: ap.rps, p50: ap.p50, p99: ap.p99, baselineRps: bp.rps, baselineP99: bp.p99, ratio: ap.p99 / Math.max(0.1, bp.p99), ratioKind: 'p99', budget: o.budget, ...withNote(judge(o.ok(ap), ap, bp), pacedNote(ap)), app: ap, baseline: bp });
+      const rounds = ROUNDS > 1 ? `p99 of the ${ROUNDS} rounds: app ${apps.map((r) => r.p99).join(' / ')} ms, baseline ${bases.map((r) => r.p99).join(' / ')} ms` : undefined;
+      rows.push({ key: o.key, scenario: `${o.label}, paced ${rate} req/s${tag}`, rps: ap.rps, p50: ap.p50, p99: ap.p99, baselineRps: bp.rps, baselineP99: bp.p99, ratio: ap.p99 / Math.max(0.1, bp.p99), ratioKind: 'p99', budget: o.budget, ...withNote(withNote(judge(o.ok(ap), ap, bp), pacedNote(ap)), rounds), app: ap, baseline: bp, rounds: { app: apps, baseline: bases } });
     }
     if (SCALE && !scaleFactor) say('  --scale needs the read scenario first (it measures the raw read capacity): no scaled row.');
     return first!;
@@ -631,11 +647,12 @@ async function main(): Promise<void> {
         }
       }
     }
-    const byP99 = <T,>(runs: T[], p99: (r: T) => number) => [...runs].sort((x, y) => p99(x) - p99(y))[Math.floor(runs.length / 2)];
-    const quiet = byP99(quiets, (r) => r.p99);
-    const { during, flood } = byP99(floods, (r) => r.during.p99);
+    const quiet = medianByP99(quiets);
+    const during = medianByP99(floods.map((f) => f.during));
+    const flood = floods.find((f) => f.during === during)!.flood;
     const ratio = during.p99 / Math.max(0.1, quiet.p99);
-    const verdict = withNote(judge(during.p99 <= quiet.p99 * 1.25, during, quiet), pacedNote(during));
+    const rounds = ROUNDS > 1 ? `p99 of the ${ROUNDS} rounds: quiet ${quiets.map((r) => r.p99).join(' / ')} ms, during the flood ${floods.map((f) => f.during.p99).join(' / ')} ms` : undefined;
+    const verdict = withNote(withNote(judge(during.p99 <= quiet.p99 * 1.25, during, quiet), pacedNote(during)), rounds);
     if (quiet.rps < floodRate * 0.95) {
       verdict.result = 'INVALID';
       verdict.note = joinNotes(`the read alone falls behind at ${floodRate} req/s: choose a lower --flood-rate`, verdict.note);
