@@ -3,6 +3,7 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import * as argon2 from 'argon2';
 import { AppConfig } from '../config/app-config';
 import { Argon2Process } from './argon2-process';
+import { DutyCyclePacer } from './duty-cycle';
 import { Semaphore } from './semaphore';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane (≈ 25 ms on the reference machine). */
@@ -33,18 +34,21 @@ export interface HashingSlot {
 }
 
 /**
- * argon2id with a cap on concurrent hashes (ARGON2_MAX_CONCURRENCY), computed in a separate lowest-priority
- * process (argon2-process.ts) so a login flood cannot take CPU from case work.
+ * argon2id with a cap on concurrent hashes (ARGON2_MAX_CONCURRENCY) and on the share of time spent hashing
+ * (ARGON2_MAX_DUTY, duty-cycle.ts), computed in a separate lowest-priority process (argon2-process.ts) so a
+ * login flood cannot take CPU — or the caches — from case work.
  */
 @Injectable()
 export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   private readonly slots: Semaphore;
   private readonly argon2: Argon2Process;
+  private readonly pacer: DutyCyclePacer;
   private dummyHash?: Promise<string>;
 
   constructor(config: AppConfig) {
     this.slots = new Semaphore(config.ARGON2_MAX_CONCURRENCY);
     this.argon2 = new Argon2Process(config.ARGON2_MAX_CONCURRENCY);
+    this.pacer = new DutyCyclePacer(config.ARGON2_MAX_DUTY);
   }
 
   onApplicationShutdown(): void {
@@ -80,13 +84,13 @@ export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   }
 
   private readonly slot: HashingSlot = {
-    hash: (password) => this.argon2.hash(password, ARGON2_OPTIONS),
+    hash: (password) => this.pacer.run(() => this.argon2.hash(password, ARGON2_OPTIONS)),
     verify: async (hash, password) => {
       // Made once, lazily, with the same parameters: verifying against it costs what a real verify costs.
       this.dummyHash ??= this.makeDummy();
       const target = hash ?? (await this.dummyHash);
       try {
-        const ok = await this.argon2.verify(target, password);
+        const ok = await this.pacer.run(() => this.argon2.verify(target, password));
         return ok && hash !== null;
       } catch {
         return false;

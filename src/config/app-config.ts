@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 /** Names of variables whose values are secrets: never printed, not even in validation errors. */
 export const SENSITIVE_VARIABLES = new Set([
@@ -87,6 +87,10 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(8)
   ARGON2_MAX_CONCURRENCY = 1;
+
+  /** Share of wall-clock time a hashing slot may spend hashing (src/auth/duty-cycle.ts); 1 = no pauses. */
+  @Transform(toInt) @IsNumber() @Min(0.05) @Max(1)
+  ARGON2_MAX_DUTY = 0.25;
 
   @Transform(toInt) @IsInt() @Min(1)
   THROTTLE_LIMIT = 600;

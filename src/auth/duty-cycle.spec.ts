@@ -1,0 +1,88 @@
+import { ConfigError, loadConfig } from '../config/app-config';
+import { DutyCyclePacer, PacerClock } from './duty-cycle';
+
+/** A clock that moves only when told: work "takes" time by advancing it; sleeping advances it too. */
+function fakeClock() {
+  let t = 1000;
+  const slept: number[] = [];
+  const clock: PacerClock = {
+    now: () => t,
+    sleep: async (ms) => {
+      slept.push(ms);
+      t += ms;
+    },
+  };
+  return { clock, slept, advance: (ms: number) => (t += ms), now: () => t };
+}
+
+describe('DutyCyclePacer', () => {
+  it('after a hash of t ms at duty 0.25, the next one waits 3t; the first never waits', async () => {
+    const c = fakeClock();
+    const pacer = new DutyCyclePacer(0.25, c.clock);
+    await pacer.run(async () => c.advance(30));
+    expect(c.slept).toEqual([]);
+    const startedAt: number[] = [];
+    await pacer.run(async () => {
+      startedAt.push(c.now());
+      c.advance(40);
+    });
+    expect(c.slept).toEqual([90]);
+    expect(startedAt).toEqual([1000 + 30 + 90]); // the work itself ran only after the pause
+    await pacer.run(async () => c.advance(10));
+    expect(c.slept).toEqual([90, 120]);
+  });
+
+  it('does not wait when the pause has already passed (a quiet system), nor at duty 1', async () => {
+    const c = fakeClock();
+    const pacer = new DutyCyclePacer(0.5, c.clock);
+    await pacer.run(async () => c.advance(30));
+    c.advance(31); // the required 30 ms went by on their own
+    await pacer.run(async () => c.advance(30));
+    expect(c.slept).toEqual([]);
+
+    const full = new DutyCyclePacer(1, c.clock);
+    for (let i = 0; i < 3; i++) await full.run(async () => c.advance(25));
+    expect(c.slept).toEqual([]);
+  });
+
+  it('counts the time of a failed hash and passes its error on', async () => {
+    const c = fakeClock();
+    const pacer = new DutyCyclePacer(0.5, c.clock);
+    await expect(
+      pacer.run(async () => {
+        c.advance(20);
+        throw new Error('hashing process exited');
+      }),
+    ).rejects.toThrow('hashing process exited');
+    await pacer.run(async () => undefined);
+    expect(c.slept).toEqual([20]);
+  });
+
+  it('refuses a duty outside (0, 1]', () => {
+    expect(() => new DutyCyclePacer(0)).toThrow();
+    expect(() => new DutyCyclePacer(1.5)).toThrow();
+  });
+});
+
+describe('ARGON2_MAX_DUTY', () => {
+  const base = { NODE_ENV: 'test', DATABASE_URL: 'postgres://unused/unused' };
+
+  it('defaults to a quarter of the time and accepts a fraction', () => {
+    expect(loadConfig(base).ARGON2_MAX_DUTY).toBe(0.25);
+    expect(loadConfig({ ...base, ARGON2_MAX_DUTY: '0.5' }).ARGON2_MAX_DUTY).toBe(0.5);
+  });
+
+  it('refuses 0, more than 1 and non-numbers, naming the variable and not the value', () => {
+    for (const bad of ['0', '1.5', 'half']) {
+      let error: unknown;
+      try {
+        loadConfig({ ...base, ARGON2_MAX_DUTY: bad });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('ARGON2_MAX_DUTY');
+      expect((error as Error).message).not.toContain(bad);
+    }
+  });
+});
