@@ -11,7 +11,7 @@ export const SENSITIVE_VARIABLES = new Set([
   'TOKEN_SIGNING_KEY',
 ]);
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
 
@@ -23,7 +23,7 @@ export class AppConfig {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toNumber) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
 
   @IsString()
@@ -36,7 +36,7 @@ export class AppConfig {
   @IsString()
   DATA_DIR = './.data';
 
-  @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
+  @Transform(toNumber) @IsInt() @Min(1024) @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
   /** Key file (JSON). Alternatively MASTER_KEYS + BLIND_INDEX_KEY + AUDIT_HMAC_KEY + TOKEN_SIGNING_KEY. */
@@ -46,7 +46,7 @@ export class AppConfig {
   @IsOptional() @IsString()
   MASTER_KEYS?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1)
   MASTER_KEY_CURRENT?: number;
 
   @IsOptional() @IsString()
@@ -58,20 +58,20 @@ export class AppConfig {
   @IsOptional() @IsString()
   TOKEN_SIGNING_KEY?: string;
 
-  @Transform(toInt) @IsInt() @Min(8) @Max(31)
+  @Transform(toNumber) @IsInt() @Min(8) @Max(31)
   BLIND_INDEX_BITS = 16;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(3600)
+  @Transform(toNumber) @IsInt() @Min(60) @Max(3600)
   ACCESS_TOKEN_TTL_SECONDS = 900;
 
-  @Transform(toInt) @IsInt() @Min(300) @Max(90 * 24 * 3600)
+  @Transform(toNumber) @IsInt() @Min(300) @Max(90 * 24 * 3600)
   REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
 
   /**
    * How long the auth guard may reuse what it read about a (user, session) — only while the database's
    * change notifications are being received (src/auth/actor-cache.ts). 0 = read the database on every request.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  @Transform(toNumber) @IsInt() @Min(0) @Max(60_000)
   AUTH_CACHE_TTL_MS = 5000;
 
   /** agency: every caseworker of the owning agency sees its cases; assigned: only cases assigned to them. */
@@ -82,20 +82,20 @@ export class AppConfig {
   @IsString()
   AUDIT_CHECKPOINT_PATH = './.data/audit-checkpoints.log';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  @Transform(toNumber) @IsInt() @Min(1) @Max(100000)
   AUDIT_CHECKPOINT_EVERY = 1000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(8)
+  @Transform(toNumber) @IsInt() @Min(1) @Max(8)
   ARGON2_MAX_CONCURRENCY = 1;
 
   /** Share of wall-clock time a hashing slot may spend hashing (src/auth/duty-cycle.ts); 1 = no pauses. */
-  @Transform(toInt) @IsNumber() @Min(0.05) @Max(1)
+  @Transform(toNumber) @IsNumber() @Min(0.05) @Max(1)
   ARGON2_MAX_DUTY = 0.25;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toNumber) @IsInt() @Min(1)
   THROTTLE_LIMIT = 600;
 
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toNumber) @IsInt() @Min(1000)
   THROTTLE_TTL_MS = 60000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -114,7 +114,7 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean()
   SEED_DEMO = true;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toNumber) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE = 20;
 
   /**
@@ -123,7 +123,7 @@ export class AppConfig {
    * burst opened new backends, which pay their first queries several times over (catalog caches, prepared
    * statements, shared-memory first touch): periodic latency spikes in bench/README.md.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(86_400_000)
+  @Transform(toNumber) @IsInt() @Min(0) @Max(86_400_000)
   DB_POOL_IDLE_MS = 300_000;
 
   /** Public holidays (YYYY-MM-DD, comma-separated) excluded from working-day deadlines; default: 2025–2026. */
