@@ -127,6 +127,25 @@ const joinNotes = (...notes: Array<string | undefined>) => notes.filter(Boolean)
 /** The run with the median p99 (the upper middle one for an even count). */
 const medianByP99 = (runs: LoadResult[]) => [...runs].sort((x, y) => x.p99 - y.p99)[Math.floor(runs.length / 2)];
 
+/**
+ * Runs two sides ROUNDS times, alternating which goes first (one, other; other, one; …): this VM's speed drifts
+ * within minutes, so each side must see the same mix of fast and slow moments. Returns every run of each side.
+ */
+async function alternateRounds<A, B>(one: (round: number) => Promise<A>, other: (round: number) => Promise<B>): Promise<{ ones: A[]; others: B[] }> {
+  const ones: A[] = [];
+  const others: B[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2 === 0) {
+      ones.push(await one(round));
+      others.push(await other(round));
+    } else {
+      others.push(await other(round));
+      ones.push(await one(round));
+    }
+  }
+  return { ones, others };
+}
+
 /** A paced run that could not keep its rate (the server fell behind) is still an open-loop result — say so. */
 function pacedNote(r: LoadResult): string | undefined {
   if (!r.targetRate) return undefined;
@@ -411,16 +430,15 @@ async function main(): Promise<void> {
    * does not decide the ratio.
    */
   const compareClosed = async (appUrl: string, appSrc: RequestSource, baseUrl: string, baseSrc: RequestSource, baseLabel: string) => {
-    const apps: LoadResult[] = [];
-    const bases: LoadResult[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (['app', 'base'] as const) : (['base', 'app'] as const);
-      for (const side of order) {
-        const r = await closedLoop(side === 'app' ? appUrl : baseUrl, side === 'app' ? appSrc : baseSrc, { connections: CONNECTIONS, duration: DURATION });
-        (side === 'app' ? apps : bases).push(r);
-        log(side === 'app' ? `app, closed loop (${round + 1}/${ROUNDS})` : `${baseLabel} (${round + 1}/${ROUNDS})`, r);
-      }
-    }
+    const run = async (url: string, src: RequestSource, label: string, round: number) => {
+      const r = await closedLoop(url, src, { connections: CONNECTIONS, duration: DURATION });
+      log(`${label} (${round + 1}/${ROUNDS})`, r);
+      return r;
+    };
+    const { ones: apps, others: bases } = await alternateRounds(
+      (round) => run(appUrl, appSrc, 'app, closed loop', round),
+      (round) => run(baseUrl, baseSrc, baseLabel, round),
+    );
     const median = (runs: LoadResult[]) => [...runs].sort((x, y) => x.rps - y.rps)[Math.floor(runs.length / 2)];
     return { a: median(apps), b: median(bases) };
   };
@@ -441,15 +459,12 @@ async function main(): Promise<void> {
       // Alternating rounds, the median run (by p99) of each side kept — as for the closed loop, and for the same
       // reason: this VM's speed drifts within minutes (one round's baseline p99 was 4× the next's). Every
       // round's p99 is in the row's note, so a bad round is shown, not hidden.
-      const apps: LoadResult[] = [];
-      const bases: LoadResult[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const side of round % 2 === 0 ? (['app', 'base'] as const) : (['base', 'app'] as const)) {
-          const r = await paced(side === 'app' ? api : base, side === 'app' ? o.src : o.bsrc, { rate, duration: DURATION });
-          (side === 'app' ? apps : bases).push(r);
-          log(`${side === 'app' ? 'app' : 'baseline'}, paced ${rate}/s${tag} (${round + 1}/${ROUNDS})`, r);
-        }
-      }
+      const run = async (side: 'app' | 'baseline', round: number) => {
+        const r = await paced(side === 'app' ? api : base, side === 'app' ? o.src : o.bsrc, { rate, duration: DURATION });
+        log(`${side}, paced ${rate}/s${tag} (${round + 1}/${ROUNDS})`, r);
+        return r;
+      };
+      const { ones: apps, others: bases } = await alternateRounds((round) => run('app', round), (round) => run('baseline', round));
       const ap = medianByP99(apps);
       const bp = medianByP99(bases);
       first ??= ap;
@@ -626,27 +641,25 @@ async function main(): Promise<void> {
     // Quiet and flooded runs alternate ROUNDS times (quiet, flood, then flood, quiet, …) and the median p99
     // of each side is compared: this VM's speed drifts by tens of per cent within minutes, so a quiet run
     // taken minutes before the flooded one (as the read scenario's would be) compares two different machines.
-    const quiets: LoadResult[] = [];
-    const floods: Array<{ during: LoadResult; flood: LoadResult }> = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const side of round % 2 === 0 ? (['quiet', 'flood'] as const) : (['flood', 'quiet'] as const)) {
+    const { ones: quiets, others: floods } = await alternateRounds(
+      async (round) => {
         await sleep(1000);
-        if (side === 'quiet') {
-          const r = await paced(api, readSource(h), { rate: floodRate, duration: DURATION });
-          quiets.push(r);
-          log(`app read, paced ${floodRate}/s, quiet (${round + 1}/${ROUNDS})`, r);
-        } else {
-          // Two generators at once: the open-loop reads and a closed-loop login flood.
-          const [during, flood] = await Promise.all([
-            paced(api, readSource(h), { rate: floodRate, duration: DURATION }),
-            closedLoop(api, loginSource, { connections: CONNECTIONS, duration: DURATION + 1 }),
-          ]);
-          floods.push({ during, flood });
-          log(`app read, paced ${floodRate}/s + flood (${round + 1}/${ROUNDS})`, during);
-          log('  login flood', flood);
-        }
-      }
-    }
+        const r = await paced(api, readSource(h), { rate: floodRate, duration: DURATION });
+        log(`app read, paced ${floodRate}/s, quiet (${round + 1}/${ROUNDS})`, r);
+        return r;
+      },
+      async (round) => {
+        await sleep(1000);
+        // Two generators at once: the open-loop reads and a closed-loop login flood.
+        const [during, flood] = await Promise.all([
+          paced(api, readSource(h), { rate: floodRate, duration: DURATION }),
+          closedLoop(api, loginSource, { connections: CONNECTIONS, duration: DURATION + 1 }),
+        ]);
+        log(`app read, paced ${floodRate}/s + flood (${round + 1}/${ROUNDS})`, during);
+        log('  login flood', flood);
+        return { during, flood };
+      },
+    );
     const quiet = medianByP99(quiets);
     const during = medianByP99(floods.map((f) => f.during));
     const flood = floods.find((f) => f.during === during)!.flood;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { TEST_CONFIG_ENV } from '../../test/support/config';
 import { loadConfig } from '../config/app-config';
 import { schedIdleLauncher } from './argon2-process';
 import { PasswordHasher } from './password-hasher';
@@ -6,7 +7,7 @@ import { PasswordHasher } from './password-hasher';
 describe('PasswordHasher (argon2id in a lowest-priority process)', () => {
   // No pauses between hashes here (ARGON2_MAX_DUTY=1): these tests are about the process, and a call paused by
   // the duty cycle (duty-cycle.spec.ts) would reach the process only after the kill below.
-  const hasher = new PasswordHasher(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://unused/unused', ARGON2_MAX_DUTY: '1' }));
+  const hasher = new PasswordHasher(loadConfig({ ...TEST_CONFIG_ENV, ARGON2_MAX_DUTY: '1' }));
   afterAll(() => hasher.onApplicationShutdown());
 
   it('hashes and verifies; a wrong password, an unknown user (null hash) and a malformed hash all fail', async () => {
