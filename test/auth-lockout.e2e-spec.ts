@@ -1,3 +1,6 @@
+import type { Server } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
+import { PasswordHasher } from '../src/auth/password-hasher';
 import { createTestApp, TestApp } from './support/app';
 import { createAgency, createUserAndLogin, TestUser } from './support/identity';
 
@@ -104,4 +107,46 @@ describe('auth: lockout and throttling', () => {
     // Without the dummy verify an unknown user answers ~10× faster (no argon2 at all).
     expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
   });
+
+  it('drops a login whose client left while it waited for hashing: no hash, no failure counted, no audit event', async () => {
+    const owner = await user();
+    const server = t.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const hasher = t.app.get(PasswordHasher);
+    const auditedFailures = async () =>
+      (await t.sql(`SELECT 1 FROM audit_events WHERE action = 'auth.login' AND outcome = 'FAILURE' AND actor_user_id = $1`, [owner.userId])).length;
+    const failuresBefore = await auditedFailures();
+    const [{ now: started }] = await t.sql(`SELECT now()`);
+
+    // A real login holds the only hashing slot (ARGON2_MAX_CONCURRENCY=1) …
+    const hashesBefore = hasher.hashesComputed;
+    const first = login('198.51.100.30', owner.username, owner.password).then((r) => r);
+    for (let i = 0; i < 500 && hasher.hashesComputed === hashesBefore; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(hasher.hashesComputed).toBe(hashesBefore + 1);
+    // … while five wrong-password logins queue behind it and their clients hang up.
+    await Promise.all(Array.from({ length: 5 }, () => rawLogin(port, '198.51.100.31', owner.username, 'wrong-password-z', { hangUp: true })));
+    expect((await first).status).toBe(200);
+    // The same request from a client that waits is answered, hashed and counted (the hung-up ones were well-formed).
+    expect(await rawLogin(port, '198.51.100.31', owner.username, 'wrong-password-z', { hangUp: false })).toBe(401);
+
+    expect(hasher.hashesComputed).toBe(hashesBefore + 2);
+    const counted = await t.sql(`SELECT failures FROM login_throttle WHERE scope = 'ACCOUNT_ADDRESS' AND last_failure_at >= $1`, [started]);
+    expect(counted).toEqual([{ failures: 1 }]);
+    expect(await auditedFailures()).toBe(failuresBefore + 1);
+  });
 });
+
+/** A login over a bare socket: `hangUp` closes the connection right after sending; else resolves the status. */
+function rawLogin(port: number, from: string, username: string, password: string, { hangUp }: { hangUp: boolean }): Promise<number | undefined> {
+  const body = JSON.stringify({ username, password });
+  const head = `POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Forwarded-For: ${from}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write(head + body, () => hangUp && socket.destroy()));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(hangUp ? undefined : Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1])));
+  });
+}

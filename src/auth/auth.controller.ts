@@ -5,6 +5,7 @@ import { ApiProblems } from '../common/api-problems.decorator';
 import type { Actor } from './actor';
 import { AuthService } from './auth.service';
 import { clientAddress } from './client-address';
+import { clientGoneSignal } from './client-gone';
 import { CurrentActor } from './current-actor.decorator';
 import { ChangePasswordDto, LoginDto, RefreshDto, TokenResponse } from './dto/auth.dto';
 import { AllowPasswordChangePending, Public } from './public.decorator';
@@ -22,7 +23,7 @@ export class AuthController {
   @ApiProblems(400, 401, 415, 429)
   login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
     res.setHeader('Cache-Control', 'no-store');
-    return this.auth.login(dto, clientAddress(req));
+    return this.auth.login(dto, clientAddress(req), clientGoneSignal(res));
   }
 
   @Post('refresh')

@@ -27,8 +27,10 @@ export class AuthService {
    * Unknown user, deactivated user and wrong password give the same answer after the same work (a verify
    * against a dummy hash for unknown users). Lockout is checked before any hashing, again inside the hashing
    * slot (so a burst of parallel guesses sees the failures before it), and keyed on account + address.
+   * A login whose client has gone (`clientGone`) while it waited for hashing is dropped unhashed: no
+   * verdict, so nothing to count or audit (the request log shows it as aborted).
    */
-  async login(dto: LoginDto, clientAddress: string): Promise<TokenResponse> {
+  async login(dto: LoginDto, clientAddress: string, clientGone?: AbortSignal): Promise<TokenResponse> {
     const username = dto.username.toLowerCase();
     const keys = this.throttle.keys(username, clientAddress);
     await this.throttle.assertNotLocked(keys);
@@ -39,7 +41,7 @@ export class AuthService {
       const accepted = verified && !!user?.active;
       if (!accepted) await this.throttle.recordFailure(keys);
       return accepted;
-    });
+    }, clientGone);
     if (!ok || !user) {
       // No username or address in the event (they are not ids); the user id only when the account exists.
       await this.audit.append({ userId: user?.id ?? null, agencyId: user?.agencyId ?? null, role: user?.role ?? null, requestId: null }, [

@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/app-config';
 import { expectConfigRefused, TEST_CONFIG_ENV as base } from '../../test/support/config';
+import { ClientGoneError } from './client-gone';
 import { DutyCyclePacer, PacerClock } from './duty-cycle';
 
 /** A clock that moves only when told: work "takes" time by advancing it; sleeping advances it too. */
@@ -57,6 +58,24 @@ describe('DutyCyclePacer', () => {
     ).rejects.toThrow('hashing process exited');
     await pacer.run(async () => undefined);
     expect(c.slept).toEqual([20]);
+  });
+
+  it('skips the work of a caller whose client went away during its pause, and that skip costs the next nothing', async () => {
+    const c = fakeClock();
+    const pacer = new DutyCyclePacer(0.25, c.clock);
+    await pacer.run(async () => c.advance(10)); // the next may start 30 ms after this one ended
+    const gone = new AbortController();
+    const realSleep = c.clock.sleep;
+    c.clock.sleep = async (ms) => {
+      gone.abort(); // the client leaves while the call waits for its turn
+      await realSleep(ms);
+    };
+    let ran = false;
+    await expect(pacer.run(async () => void (ran = true), gone.signal)).rejects.toBeInstanceOf(ClientGoneError);
+    expect(ran).toBe(false);
+    c.clock.sleep = realSleep;
+    await pacer.run(async () => c.advance(10)); // its turn had passed during the skipped call's pause
+    expect(c.slept).toEqual([30]);
   });
 
   it('refuses a duty outside (0, 1]', () => {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { ClientGoneError } from './client-gone';
 
 export interface PacerClock {
   now(): number;
@@ -28,9 +29,11 @@ export class DutyCyclePacer {
     if (!(duty > 0 && duty <= 1)) throw new Error('duty must be in (0, 1]');
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs `work` once its turn comes — unless `signal` aborted meanwhile (nobody waits for the result). */
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const wait = this.nextStart - this.clock.now();
     if (wait > 0) await this.clock.sleep(wait);
+    if (signal?.aborted) throw new ClientGoneError();
     const started = this.clock.now();
     try {
       return await work();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { TEST_CONFIG_ENV } from '../../test/support/config';
 import { loadConfig } from '../config/app-config';
 import { schedIdleLauncher } from './argon2-process';
+import { ClientGoneError } from './client-gone';
 import { PasswordHasher } from './password-hasher';
 
 describe('PasswordHasher (argon2id in a lowest-priority process)', () => {
@@ -37,6 +38,23 @@ describe('PasswordHasher (argon2id in a lowest-priority process)', () => {
       expect(Number(fields[16])).toBe(19); // nice
       if (schedIdle) expect(Number(fields[38])).toBe(5); // policy: SCHED_IDLE
     }
+  });
+
+  it('does not hash for a caller whose client went away while it waited (for the slot or for its turn)', async () => {
+    const hash = await hasher.hash('correct horse battery staple');
+    const before = hasher.hashesComputed;
+    await expect(hasher.withSlot((slot) => slot.verify(hash, 'x'), AbortSignal.abort())).rejects.toBeInstanceOf(ClientGoneError);
+    const gone = new AbortController();
+    await expect(
+      hasher.withSlot(async (slot) => {
+        gone.abort(); // holding the slot already, before the hash starts
+        return slot.verify(hash, 'correct horse battery staple');
+      }, gone.signal),
+    ).rejects.toBeInstanceOf(ClientGoneError);
+    expect(hasher.hashesComputed).toBe(before);
+    // A caller still connected is served as before.
+    await hasher.withSlot(async (slot) => expect(await slot.verify(hash, 'correct horse battery staple')).toBe(true), new AbortController().signal);
+    expect(hasher.hashesComputed).toBe(before + 1);
   });
 
   it('starts a new hashing process after the old one died; calls in flight fail closed', async () => {

@@ -3,6 +3,7 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import * as argon2 from 'argon2';
 import { AppConfig } from '../config/app-config';
 import { Argon2Process } from './argon2-process';
+import { ClientGoneError } from './client-gone';
 import { DutyCyclePacer } from './duty-cycle';
 import { Semaphore } from './semaphore';
 
@@ -44,6 +45,7 @@ export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   private readonly argon2: Argon2Process;
   private readonly pacer: DutyCyclePacer;
   private dummyHash?: Promise<string>;
+  private computed = 0;
 
   constructor(config: AppConfig) {
     this.slots = new Semaphore(config.ARGON2_MAX_CONCURRENCY);
@@ -74,27 +76,44 @@ export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
     return dummy;
   }
 
-  /** Runs `fn` holding one hashing slot, so checks done inside it see the results of earlier attempts. */
-  withSlot<T>(fn: (slot: HashingSlot) => Promise<T>): Promise<T> {
-    return this.slots.run(() => fn(this.slot));
+  /**
+   * Runs `fn` holding one hashing slot, so checks done inside it see the results of earlier attempts. With a
+   * `signal` (the client went away: `clientGoneSignal`), a call still queued — for the slot or for its turn in
+   * the duty cycle — ends with ClientGoneError without hashing.
+   */
+  withSlot<T>(fn: (slot: HashingSlot) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.slots.run(() => fn(this.slotFor(signal)), signal);
+  }
+
+  /** Hashes computed or verified so far (diagnostics, tests). */
+  get hashesComputed(): number {
+    return this.computed;
   }
 
   hash(password: string): Promise<string> {
     return this.withSlot((s) => s.hash(password));
   }
 
-  private readonly slot: HashingSlot = {
-    hash: (password) => this.pacer.run(() => this.argon2.hash(password, ARGON2_OPTIONS)),
-    verify: async (hash, password) => {
-      // Made once, lazily, with the same parameters: verifying against it costs what a real verify costs.
-      this.dummyHash ??= this.makeDummy();
-      const target = hash ?? (await this.dummyHash);
-      try {
-        const ok = await this.pacer.run(() => this.argon2.verify(target, password));
-        return ok && hash !== null;
-      } catch {
-        return false;
-      }
-    },
-  };
+  private slotFor(signal?: AbortSignal): HashingSlot {
+    return {
+      hash: (password) => this.pacer.run(() => this.count(this.argon2.hash(password, ARGON2_OPTIONS)), signal),
+      verify: async (hash, password) => {
+        // Made once, lazily, with the same parameters: verifying against it costs what a real verify costs.
+        this.dummyHash ??= this.makeDummy();
+        const target = hash ?? (await this.dummyHash);
+        try {
+          const ok = await this.pacer.run(() => this.count(this.argon2.verify(target, password)), signal);
+          return ok && hash !== null;
+        } catch (e) {
+          if (e instanceof ClientGoneError) throw e;
+          return false;
+        }
+      },
+    };
+  }
+
+  private count<T>(work: Promise<T>): Promise<T> {
+    this.computed++;
+    return work;
+  }
 }

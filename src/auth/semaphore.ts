@@ -1,8 +1,10 @@
 import { ProblemException } from '../common/problem';
+import { ClientGoneError } from './client-gone';
 
 /**
  * Caps concurrent work (argon2 hashing). More parallel hashes than cores starve the event loop and every
  * other request; beyond `maxQueue` waiters a caller is told to come back instead of waiting unboundedly.
+ * A waiter whose `signal` aborts (its client went away) leaves the queue without ever running.
  */
 export class Semaphore {
   private active = 0;
@@ -13,10 +15,16 @@ export class Semaphore {
     private readonly maxQueue = 200,
   ) {}
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Callers waiting for a slot (tests, diagnostics). */
+  get queued(): number {
+    return this.waiters.length;
+  }
+
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new ClientGoneError();
     if (this.active >= this.max) {
       if (this.waiters.length >= this.maxQueue) throw ProblemException.tooManyRequests(1);
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      await this.wait(signal);
     } else {
       this.active++;
     }
@@ -28,5 +36,21 @@ export class Semaphore {
       if (next) next();
       else this.active--;
     }
+  }
+
+  private wait(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.waiters.indexOf(granted);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new ClientGoneError());
+      };
+      const granted = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.waiters.push(granted);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }
