@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import type { CpuPerRequest } from './cpu-usage';
 import { RawHttpPool } from './raw-http-client';
 
 /**
@@ -42,6 +43,8 @@ export interface LoadResult {
   targetRate?: number;
   dispatchLagMs?: number;
   maxInFlight?: number;
+  /** CPU ms per request of the server, PostgreSQL and the generator (set by run.ts on Linux). */
+  cpu?: CpuPerRequest;
 }
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config/app-config';
 import { blindIndexesForPerson, generateKeyFile } from '../src/crypto';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { ensureDatabase } from '../src/database/migrate';
+import { CpuMeter, cpuNote, formatCpu, postmasterPid } from './cpu-usage';
 import { EXPLAIN_SETTINGS, ExplainRecorder, startExplainCluster } from './explain';
 import { closedLoop, failureShare, LoadResult, paced, RequestSource } from './load';
 import { reception, rng } from './people';
@@ -328,6 +329,15 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${basePort}`;
   await waitFor(`${api}/health`, 'the app', app);
   await waitFor(`${base}/baseline/cases?limit=1`, 'the baseline server', baselineProc);
+  // CPU per request of each side (and of PostgreSQL, when the cluster is ours): robust where latency drifts.
+  const cpu = new CpuMeter(external ? undefined : postmasterPid(path.join(dir, 'pg')));
+  const metered = async (side: 'app' | 'baseline', run: () => Promise<LoadResult>): Promise<LoadResult> => {
+    const pid = side === 'app' ? app.pid : baselineProc.pid;
+    const before = cpu.snapshot(pid);
+    const r = await run();
+    const c = cpu.perRequest(before, cpu.snapshot(pid), r.completed);
+    return c ? { ...r, cpu: c } : r;
+  };
 
   const machine = {
     cores: cpus().length,
@@ -415,7 +425,7 @@ async function main(): Promise<void> {
     await sleep(300);
   };
   const log = (what: string, r: LoadResult) =>
-    say(`  ${what.padEnd(34)} ${String(r.rps).padStart(6)} req/s  p50 ${String(r.p50).padStart(7)} ms  p99 ${String(r.p99).padStart(7)} ms${failureShare(r) ? `  non-2xx ${(failureShare(r) * 100).toFixed(1)} %` : ''}`);
+    say(`  ${what.padEnd(34)} ${String(r.rps).padStart(6)} req/s  p50 ${String(r.p50).padStart(7)} ms  p99 ${String(r.p99).padStart(7)} ms${failureShare(r) ? `  non-2xx ${(failureShare(r) * 100).toFixed(1)} %` : ''}${r.cpu ? `  ${formatCpu(r.cpu)}` : ''}`);
 
   if (SERVE) {
     const token = await login(manifest.caseworker);
@@ -430,14 +440,14 @@ async function main(): Promise<void> {
    * does not decide the ratio.
    */
   const compareClosed = async (appUrl: string, appSrc: RequestSource, baseUrl: string, baseSrc: RequestSource, baseLabel: string) => {
-    const run = async (url: string, src: RequestSource, label: string, round: number) => {
-      const r = await closedLoop(url, src, { connections: CONNECTIONS, duration: DURATION });
+    const run = async (side: 'app' | 'baseline', url: string, src: RequestSource, label: string, round: number) => {
+      const r = await metered(side, () => closedLoop(url, src, { connections: CONNECTIONS, duration: DURATION }));
       log(`${label} (${round + 1}/${ROUNDS})`, r);
       return r;
     };
     const { ones: apps, others: bases } = await alternateRounds(
-      (round) => run(appUrl, appSrc, 'app, closed loop', round),
-      (round) => run(baseUrl, baseSrc, baseLabel, round),
+      (round) => run('app', appUrl, appSrc, 'app, closed loop', round),
+      (round) => run('baseline', baseUrl, baseSrc, baseLabel, round),
     );
     const median = (runs: LoadResult[]) => [...runs].sort((x, y) => x.rps - y.rps)[Math.floor(runs.length / 2)];
     return { a: median(apps), b: median(bases) };
@@ -460,7 +470,7 @@ async function main(): Promise<void> {
       // reason: this VM's speed drifts within minutes (one round's baseline p99 was 4× the next's). Every
       // round's p99 is in the row's note, so a bad round is shown, not hidden.
       const run = async (side: 'app' | 'baseline', round: number) => {
-        const r = await paced(side === 'app' ? api : base, side === 'app' ? o.src : o.bsrc, { rate, duration: DURATION });
+        const r = await metered(side, () => paced(side === 'app' ? api : base, side === 'app' ? o.src : o.bsrc, { rate, duration: DURATION }));
         log(`${side}, paced ${rate}/s${tag} (${round + 1}/${ROUNDS})`, r);
         return r;
       };
@@ -469,7 +479,7 @@ async function main(): Promise<void> {
       const bp = medianByP99(bases);
       first ??= ap;
       const rounds = ROUNDS > 1 ? `p99 of the ${ROUNDS} rounds: app ${apps.map((r) => r.p99).join(' / ')} ms, baseline ${bases.map((r) => r.p99).join(' / ')} ms` : undefined;
-      rows.push({ key: o.key, scenario: `${o.label}, paced ${rate} req/s${tag}`, rps: ap.rps, p50: ap.p50, p99: ap.p99, baselineRps: bp.rps, baselineP99: bp.p99, ratio: ap.p99 / Math.max(0.1, bp.p99), ratioKind: 'p99', budget: o.budget, ...withNote(withNote(judge(o.ok(ap), ap, bp), pacedNote(ap)), rounds), app: ap, baseline: bp, rounds: { app: apps, baseline: bases } });
+      rows.push({ key: o.key, scenario: `${o.label}, paced ${rate} req/s${tag}`, rps: ap.rps, p50: ap.p50, p99: ap.p99, baselineRps: bp.rps, baselineP99: bp.p99, ratio: ap.p99 / Math.max(0.1, bp.p99), ratioKind: 'p99', budget: o.budget, ...withNote(withNote(withNote(judge(o.ok(ap), ap, bp), pacedNote(ap)), rounds), cpuNote(ap, bp)), app: ap, baseline: bp, rounds: { app: apps, baseline: bases } });
     }
     if (SCALE && !scaleFactor) say('  --scale needs the read scenario first (it measures the raw read capacity): no scaled row.');
     return first!;
@@ -486,7 +496,7 @@ async function main(): Promise<void> {
     if (ONLY.has('read')) {
       const { a, b } = await compareClosed(api, readSource(h), base, baseReadSource, 'baseline, closed loop');
       const ratio = a.rps / Math.max(1, b.rps);
-      rows.push({ key: 'read', scenario: `read one case (GET /cases/:id), closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio, ratioKind: 'throughput', budget: '≥ 0.6 × baseline req/s', ...judge(ratio >= 0.6, a, b), app: a, baseline: b });
+      rows.push({ key: 'read', scenario: `read one case (GET /cases/:id), closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio, ratioKind: 'throughput', budget: '≥ 0.6 × baseline req/s', ...withNote(judge(ratio >= 0.6, a, b), cpuNote(a, b)), app: a, baseline: b });
       scaleFactor = Math.min(1, b.rps / CALIBRATION_RAW_READ_RPS);
     }
     await sleep(1000);
@@ -507,7 +517,7 @@ async function main(): Promise<void> {
     await warm(api, src);
     await warm(base, bsrc);
     const { a, b } = await compareClosed(api, src, base, bsrc, 'baseline, closed loop');
-    rows.push({ key: 'create', scenario: `create case (1 minor), closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio: a.rps / Math.max(1, b.rps), ratioKind: 'throughput', budget: 'report', ...judge(true, a, b), app: a, baseline: b });
+    rows.push({ key: 'create', scenario: `create case (1 minor), closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio: a.rps / Math.max(1, b.rps), ratioKind: 'throughput', budget: 'report', ...withNote(judge(true, a, b), cpuNote(a, b)), app: a, baseline: b });
     reportOnly(rows[rows.length - 1]);
     await sleep(1000);
     await pacedRows({ key: 'create', label: 'create case (1 minor)', src, bsrc, rate: RATES.create, budget: 'p99 ≤ 60 ms', ok: (r) => r.p99 <= 60 });
@@ -524,7 +534,7 @@ async function main(): Promise<void> {
     await warm(api, src);
     await warm(base, bsrc);
     const { a, b } = await compareClosed(api, src, base, bsrc, 'baseline, closed loop');
-    rows.push({ key: 'list', scenario: `scoped list (50), closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio: a.rps / Math.max(1, b.rps), ratioKind: 'throughput', budget: 'report', ...judge(true, a, b), app: a, baseline: b });
+    rows.push({ key: 'list', scenario: `scoped list (50), closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio: a.rps / Math.max(1, b.rps), ratioKind: 'throughput', budget: 'report', ...withNote(judge(true, a, b), cpuNote(a, b)), app: a, baseline: b });
     reportOnly(rows[rows.length - 1]);
     await sleep(1000);
     await pacedRows({ key: 'list', label: 'scoped list (50)', src, bsrc, rate: RATES.list, budget: 'p99 ≤ 50 ms', ok: (r) => r.p99 <= 50 });
@@ -564,7 +574,7 @@ async function main(): Promise<void> {
       await warm(api, src);
       await warm(base, bsrc);
       const { a, b } = await compareClosed(api, src, base, bsrc, 'baseline (index lookup), closed');
-      rows.push({ key: 'dup', scenario: `duplicate check, closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio: a.rps / Math.max(1, b.rps), ratioKind: 'throughput', budget: 'report', ...judge(true, a, b), app: a, baseline: b });
+      rows.push({ key: 'dup', scenario: `duplicate check, closed loop ${CONNECTIONS} conn`, rps: a.rps, p50: a.p50, p99: a.p99, baselineRps: b.rps, baselineP99: b.p99, ratio: a.rps / Math.max(1, b.rps), ratioKind: 'throughput', budget: 'report', ...withNote(judge(true, a, b), cpuNote(a, b)), app: a, baseline: b });
       reportOnly(rows[rows.length - 1]);
       await sleep(1000);
       await pacedRows({ key: 'dup', label: 'duplicate check', src, bsrc, rate: RATES.dup, budget: 'p99 ≤ 20 ms', ok: (r) => r.p99 <= 20 });
