@@ -210,6 +210,23 @@ async function prewarm(pool: Pool): Promise<string> {
   }
 }
 
+/**
+ * Whether PostgreSQL's shared memory sits on huge pages (PostgreSQL 17+ reports it). Without them every backend
+ * takes a page fault on its first touch of each 4 KB buffer page, which on this kind of VM (page-table
+ * isolation, PVM) cost more PostgreSQL CPU than the queries themselves: a duplicate check 4–8.5 ms of server CPU
+ * without, ≈ 1.7 ms with (bench/README.md, session 6). PostgreSQL's default `huge_pages = try` uses them as soon
+ * as the kernel has enough reserved — which is an operator's decision (sysctl), so the harness only says how.
+ */
+async function hugePagesNote(pool: Pool): Promise<string> {
+  const rows = (await pool.query(`SELECT name, setting FROM pg_settings WHERE name IN ('huge_pages_status', 'shared_memory_size_in_huge_pages')`)).rows as Array<{ name: string; setting: string }>;
+  const get = (n: string) => rows.find((r) => r.name === n)?.setting;
+  const status = get('huge_pages_status');
+  if (status === undefined) return 'Huge pages: unknown (PostgreSQL < 17 does not report them).';
+  if (status === 'on') return 'Huge pages: on (PostgreSQL shared memory).';
+  const needed = get('shared_memory_size_in_huge_pages');
+  return `Huge pages: ${status} — every backend pays a page fault per 4 KB of shared memory it first touches. To measure with them (as a tuned production server would run), as root: sysctl -w vm.nr_hugepages=${needed ?? 'N'} and run again.`;
+}
+
 /** A directory the cluster (running as `postgres` when we are root) may create its socket in. */
 function socketDir(dir: string): string {
   const d = path.join(dir, 'sock');
@@ -303,6 +320,7 @@ async function main(): Promise<void> {
   await explain?.init();
   const prewarmNote = NO_PREWARM ? 'not prewarmed (--no-prewarm)' : await prewarm(pool);
   say(`Buffer cache: ${prewarmNote}.`);
+  say(await hugePagesNote(pool));
 
   // 3. The app (compiled, its own process) and the baseline (its own process).
   const appPort = await freePort();
@@ -346,7 +364,7 @@ async function main(): Promise<void> {
     node: process.version,
     postgres: (await pool.query('SHOW server_version')).rows[0].server_version as string,
     postgresSettings: Object.fromEntries(
-      (await pool.query(`SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'fsync', 'synchronous_commit', 'max_connections', 'wal_level')`)).rows.map(
+      (await pool.query(`SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'huge_pages_status', 'fsync', 'synchronous_commit', 'max_connections', 'wal_level')`)).rows.map(
         (r: { name: string; setting: string; unit: string | null }) => [r.name, `${r.setting}${r.unit ?? ''}`],
       ),
     ),
@@ -702,7 +720,7 @@ async function main(): Promise<void> {
   const fmt = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? '' : Number.isInteger(x) ? String(x) : x.toFixed(d));
   const ratioText = (r: Row) => (r.ratio === undefined ? '' : r.ratioKind === 'throughput' ? r.ratio.toFixed(2) : `${r.ratio.toFixed(1)}× ${r.ratioKind}`);
   const table = [
-    `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}; shared_buffers ${machine.postgresSettings.shared_buffers}, fsync ${machine.postgresSettings.fsync}, synchronous_commit ${machine.postgresSettings.synchronous_commit}); load average at start ${machine.loadAverageAtStart.join(' ')}`,
+    `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}; shared_buffers ${machine.postgresSettings.shared_buffers}, huge pages ${machine.postgresSettings.huge_pages_status ?? 'unknown'}, fsync ${machine.postgresSettings.fsync}, synchronous_commit ${machine.postgresSettings.synchronous_commit}); load average at start ${machine.loadAverageAtStart.join(' ')}`,
     `Data: ${manifest.cases.toLocaleString('en')} cases; ${DURATION} s per run, ${CONNECTIONS} connections closed loop, warm-up ${WARMUP} s${PROFILE ? '; CPU profiler ON' : ''}${EXPLAIN ? '; auto_explain/pg_stat_statements ON (instrumented: not for budgets)' : ''}`,
     '',
     '| scenario | req/s | p50 ms | p99 ms | baseline req/s | baseline p99 ms | ratio | budget | result |',

@@ -85,24 +85,32 @@ export class DuplicateCheckService {
     const nameOnly = wanted.every((w) => w.kind === 'name');
     // Every parameter must appear in the text (PostgreSQL cannot type an unused one): added only when used.
     const [nameYear, idNumber, phone] = nameOnly ? [] : [p.add(valueOf('name_birth_year')), p.add(valueOf('id_number')), p.add(valueOf('phone'))];
+    // Each strong value is its own index-only scan of the covering lookup index (an OR of them became a bitmap
+    // scan that read a heap page per candidate); the name's entries likewise, then matched in memory — probing
+    // each candidate's own name row read an index path and a heap page per candidate (bench/README.md, session 6).
+    const strongByKind = (kind: BlindIndexKind, value: string) => `SELECT person_id, case_id, kind FROM person_blind_indexes WHERE kind = '${kind}' AND value = ${value}::integer`;
     const sources = nameOnly
       ? `SELECT b.person_id, b.case_id, 'name' AS kind FROM person_blind_indexes b JOIN cases c ON c.id = b.case_id
           WHERE b.kind = 'name' AND b.value = ${name}::integer AND ${s.where}
           LIMIT ${MAX_CANDIDATES}`
-      : `SELECT person_id, case_id, kind FROM person_blind_indexes
-          WHERE (kind = 'name_birth_year' AND value = ${nameYear}::integer) OR (kind = 'id_number' AND value = ${idNumber}::integer)
-             OR (kind = 'phone' AND value = ${phone}::integer)`;
+      : [strongByKind('name_birth_year', nameYear!), strongByKind('id_number', idNumber!), strongByKind('phone', phone!)].join(' UNION ALL ');
+    // Name-only candidates already share the name; the others are marked when they share it too.
+    const [named, sharedName] = nameOnly
+      ? ['', '']
+      : [
+          `named AS MATERIALIZED (SELECT person_id FROM person_blind_indexes WHERE kind = 'name' AND value = ${name}::integer),`,
+          `UNION ALL SELECT person_id, case_id, 'name' FROM strong WHERE person_id IN (SELECT person_id FROM named)`,
+        ];
     // An out-of-scope candidate is kept only if its hits could meet the disclosure rule (access/out-of-scope-disclosure,
     // decided again after decryption): at 1M most candidates are strangers of other agencies sharing one
     // truncated value, and dropping them here spares their person, key and agency rows (≈ 90 % of the joins).
     return this.query<CandidateRow>(
       `WITH strong AS (${sources}),
+       ${named}
        hits AS (
          SELECT person_id, case_id, array_agg(DISTINCT kind) AS kinds, count(DISTINCT kind) AS n FROM (
            SELECT person_id, case_id, kind FROM strong
-           UNION ALL
-           SELECT b.person_id, b.case_id, b.kind FROM person_blind_indexes b
-            WHERE b.person_id IN (SELECT person_id FROM strong) AND b.kind = 'name' AND b.value = ${name}::integer
+           ${sharedName}
          ) x
          GROUP BY person_id, case_id),
        eligible AS (
