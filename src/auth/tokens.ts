@@ -28,6 +28,46 @@ export interface IssuedRefreshToken {
 export const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 /**
+ * Access tokens already verified, by their exact text, until they expire. Verifying a JWT (two base64 decodes,
+ * two JSON parses, an HMAC, the claim checks) was ≈ 3.5 % of an authenticated case read's CPU (bench/README.md,
+ * session 6), paid again for every request of the same session. Only a token that passed the full check enters,
+ * only the identical string finds it, and it leaves at its `exp` — so the answer is the one verification would
+ * give (the signing key is fixed for the life of the process). Revocation does not rest on this: the session and
+ * user are checked on every request (auth.guard.ts).
+ */
+export class VerifiedTokens {
+  private readonly entries = new Map<string, { claims: AccessClaims; expiresAtMs: number }>();
+
+  constructor(
+    private readonly max = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(token: string): AccessClaims | undefined {
+    const hit = this.entries.get(token);
+    if (!hit) return undefined;
+    if (this.now() >= hit.expiresAtMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return hit.claims;
+  }
+
+  set(token: string, claims: AccessClaims, expiresAtMs: number): void {
+    if (this.entries.size >= this.max) {
+      // The oldest entry goes (Maps iterate in insertion order).
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(token, { claims, expiresAtMs });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/**
  * Access tokens: short-lived JWTs, HS256 only (the verifier pins the algorithm, so `alg: none` or an
  * RS/HS confusion is refused), keyed by the keyring's token key. They are checked against the database on
  * every request (session revoked? token_version?), so revocation is immediate.
@@ -36,6 +76,7 @@ export const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').dige
 @Injectable()
 export class TokenService {
   private readonly jwt: JwtService;
+  private readonly verified = new VerifiedTokens();
 
   constructor(
     private readonly config: AppConfig,
@@ -59,12 +100,17 @@ export class TokenService {
 
   /** The claims of a valid token, or null (bad signature, other algorithm, expired, malformed). */
   verifyAccess(token: string): AccessClaims | null {
+    const known = this.verified.get(token);
+    if (known) return known;
     try {
       const p = this.jwt.verify<Record<string, unknown>>(token, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
       if (typeof p.sub !== 'string' || !UUID.test(p.sub)) return null;
       if (typeof p.sid !== 'string' || !UUID.test(p.sid)) return null;
       if (typeof p.tv !== 'number' || !Number.isInteger(p.tv)) return null;
-      return { sub: p.sub, sid: p.sid, tv: p.tv };
+      const claims = { sub: p.sub, sid: p.sid, tv: p.tv };
+      // Tokens we issue always carry exp (signAccess); one without it is not remembered.
+      if (typeof p.exp === 'number') this.verified.set(token, claims, p.exp * 1000);
+      return claims;
     } catch {
       return null;
     }
