@@ -16,11 +16,8 @@ export interface CpuPerRequest {
   generator: number;
 }
 
-interface Snapshot {
-  server: number;
-  postgres?: number;
-  generator: number;
-}
+/** The same processes' CPU time so far, in ms. */
+type Snapshot = CpuPerRequest;
 
 let ticksPerSecond: number | undefined;
 function clockTicks(): number {

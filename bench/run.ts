@@ -125,8 +125,11 @@ function judge(pass: boolean, ...runs: Array<LoadResult | undefined>): { result:
 const withNote = (j: { result: Verdict; note?: string }, extra?: string) => ({ result: j.result, note: joinNotes(j.note, extra) });
 const joinNotes = (...notes: Array<string | undefined>) => notes.filter(Boolean).join('; ') || undefined;
 
-/** The run with the median p99 (the upper middle one for an even count). */
-const medianByP99 = (runs: LoadResult[]) => [...runs].sort((x, y) => x.p99 - y.p99)[Math.floor(runs.length / 2)];
+/** The run with the median `key` (the upper middle one for an even count). */
+const medianBy = (runs: LoadResult[], key: 'rps' | 'p99') => [...runs].sort((x, y) => x[key] - y[key])[Math.floor(runs.length / 2)];
+const medianByP99 = (runs: LoadResult[]) => medianBy(runs, 'p99');
+/** "a / b / c" — every round's p99, for the row's note. */
+const p99s = (runs: LoadResult[]) => runs.map((r) => r.p99).join(' / ');
 
 /**
  * Runs two sides ROUNDS times, alternating which goes first (one, other; other, one; …): this VM's speed drifts
@@ -217,14 +220,17 @@ async function prewarm(pool: Pool): Promise<string> {
  * without, ≈ 1.7 ms with (bench/README.md, session 6). PostgreSQL's default `huge_pages = try` uses them as soon
  * as the kernel has enough reserved — which is an operator's decision (sysctl), so the harness only says how.
  */
-async function hugePagesNote(pool: Pool): Promise<string> {
+async function hugePages(pool: Pool): Promise<{ status: string; note: string }> {
   const rows = (await pool.query(`SELECT name, setting FROM pg_settings WHERE name IN ('huge_pages_status', 'shared_memory_size_in_huge_pages')`)).rows as Array<{ name: string; setting: string }>;
   const get = (n: string) => rows.find((r) => r.name === n)?.setting;
   const status = get('huge_pages_status');
-  if (status === undefined) return 'Huge pages: unknown (PostgreSQL < 17 does not report them).';
-  if (status === 'on') return 'Huge pages: on (PostgreSQL shared memory).';
+  if (status === undefined) return { status: 'unknown', note: 'Huge pages: unknown (PostgreSQL < 17 does not report them).' };
+  if (status === 'on') return { status, note: 'Huge pages: on (PostgreSQL shared memory).' };
   const needed = get('shared_memory_size_in_huge_pages');
-  return `Huge pages: ${status} — every backend pays a page fault per 4 KB of shared memory it first touches. To measure with them (as a tuned production server would run), as root: sysctl -w vm.nr_hugepages=${needed ?? 'N'} and run again.`;
+  return {
+    status,
+    note: `Huge pages: ${status} — every backend pays a page fault per 4 KB of shared memory it first touches. To measure with them (as a tuned production server would run), as root: sysctl -w vm.nr_hugepages=${needed ?? 'N'} and run again.`,
+  };
 }
 
 /** A directory the cluster (running as `postgres` when we are root) may create its socket in. */
@@ -320,7 +326,8 @@ async function main(): Promise<void> {
   await explain?.init();
   const prewarmNote = NO_PREWARM ? 'not prewarmed (--no-prewarm)' : await prewarm(pool);
   say(`Buffer cache: ${prewarmNote}.`);
-  say(await hugePagesNote(pool));
+  const pages = await hugePages(pool);
+  say(pages.note);
 
   // 3. The app (compiled, its own process) and the baseline (its own process).
   const appPort = await freePort();
@@ -364,10 +371,11 @@ async function main(): Promise<void> {
     node: process.version,
     postgres: (await pool.query('SHOW server_version')).rows[0].server_version as string,
     postgresSettings: Object.fromEntries(
-      (await pool.query(`SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'huge_pages_status', 'fsync', 'synchronous_commit', 'max_connections', 'wal_level')`)).rows.map(
+      (await pool.query(`SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'fsync', 'synchronous_commit', 'max_connections', 'wal_level')`)).rows.map(
         (r: { name: string; setting: string; unit: string | null }) => [r.name, `${r.setting}${r.unit ?? ''}`],
       ),
     ),
+    hugePages: pages.status,
     loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
     cases: manifest.cases,
     database: external ? 'BENCH_DATABASE_URL' : 'embedded',
@@ -467,8 +475,7 @@ async function main(): Promise<void> {
       (round) => run('app', appUrl, appSrc, 'app, closed loop', round),
       (round) => run('baseline', baseUrl, baseSrc, baseLabel, round),
     );
-    const median = (runs: LoadResult[]) => [...runs].sort((x, y) => x.rps - y.rps)[Math.floor(runs.length / 2)];
-    return { a: median(apps), b: median(bases) };
+    return { a: medianBy(apps, 'rps'), b: medianBy(bases, 'rps') };
   };
 
   /** Set by the read scenario: this machine's raw read capacity ÷ the calibration's (for --scale). */
@@ -496,7 +503,7 @@ async function main(): Promise<void> {
       const ap = medianByP99(apps);
       const bp = medianByP99(bases);
       first ??= ap;
-      const rounds = ROUNDS > 1 ? `p99 of the ${ROUNDS} rounds: app ${apps.map((r) => r.p99).join(' / ')} ms, baseline ${bases.map((r) => r.p99).join(' / ')} ms` : undefined;
+      const rounds = ROUNDS > 1 ? `p99 of the ${ROUNDS} rounds: app ${p99s(apps)} ms, baseline ${p99s(bases)} ms` : undefined;
       rows.push({ key: o.key, scenario: `${o.label}, paced ${rate} req/s${tag}`, rps: ap.rps, p50: ap.p50, p99: ap.p99, baselineRps: bp.rps, baselineP99: bp.p99, ratio: ap.p99 / Math.max(0.1, bp.p99), ratioKind: 'p99', budget: o.budget, ...withNote(withNote(withNote(judge(o.ok(ap), ap, bp), pacedNote(ap)), rounds), cpuNote(ap, bp)), app: ap, baseline: bp, rounds: { app: apps, baseline: bases } });
     }
     if (SCALE && !scaleFactor) say('  --scale needs the read scenario first (it measures the raw read capacity): no scaled row.');
@@ -692,7 +699,7 @@ async function main(): Promise<void> {
     const during = medianByP99(floods.map((f) => f.during));
     const flood = floods.find((f) => f.during === during)!.flood;
     const ratio = during.p99 / Math.max(0.1, quiet.p99);
-    const rounds = ROUNDS > 1 ? `p99 of the ${ROUNDS} rounds: quiet ${quiets.map((r) => r.p99).join(' / ')} ms, during the flood ${floods.map((f) => f.during.p99).join(' / ')} ms` : undefined;
+    const rounds = ROUNDS > 1 ? `p99 of the ${ROUNDS} rounds: quiet ${p99s(quiets)} ms, during the flood ${p99s(floods.map((f) => f.during))} ms` : undefined;
     const verdict = withNote(withNote(judge(during.p99 <= quiet.p99 * 1.25, during, quiet), pacedNote(during)), rounds);
     if (quiet.rps < floodRate * 0.95) {
       verdict.result = 'INVALID';
@@ -720,7 +727,7 @@ async function main(): Promise<void> {
   const fmt = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? '' : Number.isInteger(x) ? String(x) : x.toFixed(d));
   const ratioText = (r: Row) => (r.ratio === undefined ? '' : r.ratioKind === 'throughput' ? r.ratio.toFixed(2) : `${r.ratio.toFixed(1)}× ${r.ratioKind}`);
   const table = [
-    `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}; shared_buffers ${machine.postgresSettings.shared_buffers}, huge pages ${machine.postgresSettings.huge_pages_status ?? 'unknown'}, fsync ${machine.postgresSettings.fsync}, synchronous_commit ${machine.postgresSettings.synchronous_commit}); load average at start ${machine.loadAverageAtStart.join(' ')}`,
+    `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}; shared_buffers ${machine.postgresSettings.shared_buffers}, huge pages ${machine.hugePages}, fsync ${machine.postgresSettings.fsync}, synchronous_commit ${machine.postgresSettings.synchronous_commit}); load average at start ${machine.loadAverageAtStart.join(' ')}`,
     `Data: ${manifest.cases.toLocaleString('en')} cases; ${DURATION} s per run, ${CONNECTIONS} connections closed loop, warm-up ${WARMUP} s${PROFILE ? '; CPU profiler ON' : ''}${EXPLAIN ? '; auto_explain/pg_stat_statements ON (instrumented: not for budgets)' : ''}`,
     '',
     '| scenario | req/s | p50 ms | p99 ms | baseline req/s | baseline p99 ms | ratio | budget | result |',

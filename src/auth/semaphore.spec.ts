@@ -8,13 +8,15 @@ function heldTask(log: string[], name: string) {
   return { fn: async () => (log.push(name), await done, name), release };
 }
 
+/** One slot and three held tasks a, b, c writing to one log. */
+function oneSlotThreeTasks() {
+  const log: string[] = [];
+  return { log, s: new Semaphore(1), a: heldTask(log, 'a'), b: heldTask(log, 'b'), c: heldTask(log, 'c') };
+}
+
 describe('Semaphore', () => {
   it('runs at most `max` at a time, the others in arrival order', async () => {
-    const log: string[] = [];
-    const s = new Semaphore(1);
-    const a = heldTask(log, 'a');
-    const b = heldTask(log, 'b');
-    const c = heldTask(log, 'c');
+    const { log, s, a, b, c } = oneSlotThreeTasks();
     const runs = [s.run(a.fn), s.run(b.fn), s.run(c.fn)];
     await Promise.resolve();
     expect(log).toEqual(['a']);
@@ -27,11 +29,7 @@ describe('Semaphore', () => {
   });
 
   it('drops a waiter whose signal aborts: it never runs, and the slot goes to the next one', async () => {
-    const log: string[] = [];
-    const s = new Semaphore(1);
-    const a = heldTask(log, 'a');
-    const b = heldTask(log, 'b');
-    const c = heldTask(log, 'c');
+    const { log, s, a, b, c } = oneSlotThreeTasks();
     const gone = new AbortController();
     const ra = s.run(a.fn);
     const rb = s.run(b.fn, gone.signal);
