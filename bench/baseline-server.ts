@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes, randomInt } from 'node:crypto';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 
 /**
- * THE BASELINE: what each scenario would cost through the same HTTP stack (NestJS 11 on Express, JSON body
+ * THE BASELINE: what each scenario would cost through the same HTTP stack (NestJS 11 on Fastify, JSON body
  * parser, a pg pool of the app's size) with raw SQL and nothing else — no token check, no scope predicate,
  * no decryption, no audit. It is the "same rows by raw SQL" each app scenario is divided by.
  *
@@ -156,8 +156,7 @@ class BaselineController {
 class BaselineModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(BaselineModule, { logger: ['error'] });
-  app.set('etag', false);
+  const app = await NestFactory.create<NestFastifyApplication>(BaselineModule, new FastifyAdapter({ bodyLimit: 256 * 1024, logger: false }), { logger: ['error'] });
   await app.listen(Number(process.env.PORT), '127.0.0.1');
   process.stderr.write(`baseline listening on ${process.env.PORT}\n`);
   const stop = () => void app.close().then(() => pool.end()).then(() => process.exit(0));

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp } from './bootstrap/configure-app';
+import { configureApp, createHttpAdapter } from './bootstrap/configure-app';
 import { prepareRuntime } from './bootstrap/prepare-runtime';
 import { seedDemoIfEmpty } from './bootstrap/seed-demo';
 import { loadConfig } from './config/app-config';
@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const runtime = await prepareRuntime(config, say);
   if (!config.isProduction && config.SEED_DEMO) await seedDemoIfEmpty(runtime, say);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), { bufferLogs: true, bodyParser: false });
-  configureApp(app);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), createHttpAdapter(config), { bufferLogs: true, bodyParser: false });
+  await configureApp(app);
   const stopDb = async () => runtime.stop();
   app.enableShutdownHooks();
   process.once('beforeExit', stopDb);

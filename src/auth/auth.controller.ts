@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
 import type { Actor } from './actor';
 import { AuthService } from './auth.service';
@@ -21,9 +21,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in with username and password' })
   @ApiResponse({ status: 200, type: TokenResponse, description: 'Tokens (Cache-Control: no-store)' })
   @ApiProblems(400, 401, 415, 429)
-  login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
-    res.setHeader('Cache-Control', 'no-store');
-    return this.auth.login(dto, clientAddress(req), clientGoneSignal(res));
+  login(@Body() dto: LoginDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<TokenResponse> {
+    res.header('Cache-Control', 'no-store');
+    return this.auth.login(dto, clientAddress(req), clientGoneSignal(res.raw));
   }
 
   @Post('refresh')
@@ -32,8 +32,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Rotate a refresh token (single use; reusing an old one revokes the session)' })
   @ApiResponse({ status: 200, type: TokenResponse })
   @ApiProblems(400, 401, 415, 429)
-  refresh(@Body() dto: RefreshDto, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
-    res.setHeader('Cache-Control', 'no-store');
+  refresh(@Body() dto: RefreshDto, @Res({ passthrough: true }) res: FastifyReply): Promise<TokenResponse> {
+    res.header('Cache-Control', 'no-store');
     return this.auth.refresh(dto.refreshToken);
   }
 
@@ -55,7 +55,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Change the password (required after a one-time password); revokes the other sessions' })
   @ApiNoContentResponse()
   @ApiProblems(400, 401, 415, 422, 429)
-  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto, @Req() req: Request): Promise<void> {
+  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto, @Req() req: FastifyRequest): Promise<void> {
     return this.auth.changePassword(actor, dto, clientAddress(req));
   }
 }

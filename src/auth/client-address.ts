@@ -1,6 +1,6 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
-/** The client address as Express resolves it (honours X-Forwarded-For only when TRUST_PROXY is set). */
-export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket?.remoteAddress ?? 'unknown';
+/** The client address as Fastify resolves it (honours X-Forwarded-For only when TRUST_PROXY is set). */
+export function clientAddress(req: Pick<FastifyRequest, 'ip'>): string {
+  return req.ip ?? 'unknown';
 }

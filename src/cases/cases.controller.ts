@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { caseListSchema, caseResponseSchema } from '../access/openapi-schema';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -27,9 +27,9 @@ function purposeOf(header: string | undefined): string | undefined {
   return header;
 }
 
-function send(res: Response, result: CaseResult) {
-  res.status(result.status).setHeader('ETag', result.etag);
-  res.setHeader('Cache-Control', 'no-store');
+function send(res: FastifyReply, result: CaseResult) {
+  res.status(result.status).header('ETag', result.etag);
+  res.header('Cache-Control', 'no-store');
   return result.body;
 }
 
@@ -56,8 +56,8 @@ export class CasesController {
   })
   @ApiResponse({ status: 200, schema: { type: 'object', example: { matches: [{ caseId: '0193…', caseNumber: '20-2026-000012', personId: '0193…', matchedOn: ['name', 'name_birth_year'] }], possibleMatchesElsewhere: [{ agencyId: '0193…', agencyName: 'Phòng Bảo trợ xã hội tỉnh Cao Bằng' }] } } })
   @ApiProblems(400, 401, 403, 429)
-  async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto, @Res({ passthrough: true }) res: Response) {
-    res.setHeader('Cache-Control', 'no-store');
+  async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto, @Res({ passthrough: true }) res: FastifyReply) {
+    res.header('Cache-Control', 'no-store');
     return this.duplicates.check(actor, dto);
   }
 
@@ -66,7 +66,7 @@ export class CasesController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays return the original resource' })
   @ApiResponse({ status: 201, schema: caseResponseSchema(), description: 'Created; ETag header for later updates' })
   @ApiProblems(400, 401, 403, 413, 415, 422, 429)
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateCaseDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateCaseDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return send(res, await this.cases.create(actor, dto, this.idempotency.parseKey(key)));
   }
 
@@ -75,8 +75,8 @@ export class CasesController {
   @ApiHeader(purposeHeader)
   @ApiResponse({ status: 200, schema: caseListSchema() })
   @ApiProblems(400, 401, 403, 429)
-  async list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: Response) {
-    res.setHeader('Cache-Control', 'no-store');
+  async list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
+    res.header('Cache-Control', 'no-store');
     return this.cases.list(actor, query, purposeOf(purpose));
   }
 
@@ -93,7 +93,7 @@ export class CasesController {
   @ApiHeader(purposeHeader)
   @ApiResponse({ status: 200, schema: caseResponseSchema() })
   @ApiProblems(400, 401, 403, 404, 429)
-  async get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return send(res, await this.cases.get(actor, id, purposeOf(purpose)));
   }
 
@@ -109,7 +109,7 @@ export class CasesController {
     @Body() dto: UpdateCaseDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Headers('x-access-purpose') purpose: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return send(res, await this.cases.update(actor, id, ifMatch, dto, purposeOf(purpose)));
   }
@@ -135,9 +135,9 @@ export class CasesController {
     },
   })
   @ApiProblems(400, 401, 403, 404, 409, 422, 429)
-  async transition(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: TransitionDto, @Res({ passthrough: true }) res: Response) {
+  async transition(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Body() dto: TransitionDto, @Res({ passthrough: true }) res: FastifyReply) {
     const result = await this.transitions.transition(actor, id, dto);
-    res.setHeader('ETag', result.etag);
+    res.header('ETag', result.etag);
     return result.body;
   }
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_BASE, ProblemBody, ProblemException } from './problem';
 
 const STATUS_SLUGS: Record<number, [string, string]> = {
@@ -12,10 +12,19 @@ const STATUS_SLUGS: Record<number, [string, string]> = {
   406: ['not-acceptable', 'Not acceptable'],
   409: ['conflict', 'Conflict'],
   413: ['payload-too-large', 'Payload too large'],
+  414: ['uri-too-long', 'URI too long'],
   415: ['unsupported-media-type', 'Unsupported media type'],
   422: ['unprocessable', 'Unprocessable content'],
   429: ['too-many-requests', 'Too many requests'],
   503: ['service-unavailable', 'Service unavailable'],
+};
+
+const FIXED_DETAILS: Record<number, string> = {
+  400: 'The request could not be parsed.',
+  404: 'No such resource.',
+  414: 'The request URL is too long.',
+  413: 'The request body is too large.',
+  415: 'Send the body as application/json.',
 };
 
 /** Postgres connection-level failures: the database is down or unreachable → 503, not 500. */
@@ -29,6 +38,10 @@ function isDatabaseUnavailable(err: unknown): boolean {
 /**
  * Renders every error as RFC 9457 problem+json. Messages from libraries are never passed through
  * verbatim for 5xx (they can contain SQL and values); stack traces never leave the process.
+ *
+ * Also sees what Fastify refuses before a route runs (content type, body size, JSON syntax and depth): Nest
+ * installs itself as Fastify's error handler and maps Fastify's errors to HttpExceptions. Their messages
+ * quote the input (the media type, a fragment of the body), so every detail here is fixed per status.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -36,17 +49,20 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request>();
+    this.reply(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>());
+  }
+
+  /** Also Fastify's `frameworkErrors` handler: a URL it cannot route is answered before Nest or any hook runs. */
+  reply(exception: unknown, req: Pick<FastifyRequest, 'id'>, res: FastifyReply): void {
     const body = this.toProblem(exception);
-    body.instance = (req as unknown as { id?: string }).id ? `urn:request:${(req as unknown as { id: string }).id}` : undefined;
+    body.instance = req.id ? `urn:request:${req.id}` : undefined;
     if (body.status >= 500) {
       // Log the error class and code only: driver messages may embed parameter values.
       const e = exception as { name?: string; code?: string };
       this.logger.error({ err: { name: e?.name, code: e?.code }, status: body.status }, 'request failed');
     }
-    if (typeof body.retryAfter === 'number') res.setHeader('Retry-After', String(body.retryAfter));
-    if (res.headersSent) return;
+    if (res.sent) return;
+    if (typeof body.retryAfter === 'number') res.header('Retry-After', String(body.retryAfter));
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 
@@ -61,17 +77,16 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const [slug, title] = STATUS_SLUGS[status] ?? (status >= 500 ? ['internal-error', 'Internal error'] : ['error', 'Error']);
-      // Body-parser and routing errors: a fixed, value-free detail.
-      const detail =
-        status === 404 ? 'No such resource.' : status === 413 ? 'The request body is too large.' : status === 400 ? 'The request could not be parsed.' : undefined;
+      // Fastify's body and routing errors: a fixed, value-free detail.
+      const detail = FIXED_DETAILS[status];
       return { type: PROBLEM_BASE + slug, title, status, detail };
     }
-    const e = exception as { status?: number; statusCode?: number; type?: string };
-    // Errors thrown by body-parser before Nest sees the request (malformed JSON, too large, bad charset).
+    const e = exception as { status?: number; statusCode?: number; code?: string };
+    // The JSON parser's SyntaxError (status 400), which Nest passes on unmapped, and Fastify's URL errors.
     const status = e?.statusCode ?? e?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const [slug, title] = STATUS_SLUGS[status] ?? ['bad-request', 'Bad request'];
-      const detail = e.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : status === 413 ? 'The request body is too large.' : undefined;
+      const detail = e.code === 'FST_ERR_BAD_URL' ? 'The request URL is not valid.' : status === 400 ? 'The request body is not valid JSON.' : FIXED_DETAILS[status];
       return { type: PROBLEM_BASE + slug, title, status, detail };
     }
     if (isDatabaseUnavailable(exception)) {

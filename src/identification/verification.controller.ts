@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
@@ -26,10 +26,10 @@ export class VerificationController {
     @Param('caseId', uuidParamFor('caseId')) caseId: string,
     @Headers('idempotency-key') idem: string | undefined,
     @Body() dto: CreateVerificationTaskDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const r = await this.verification.create(actor, caseId, dto, this.idempotency.parseKey(idem));
-    res.setHeader('ETag', r.etag).setHeader('Cache-Control', 'no-store');
+    res.header('ETag', r.etag).header('Cache-Control', 'no-store');
     return r.body;
   }
 
@@ -53,10 +53,10 @@ export class VerificationController {
     @Param('id', uuidParamFor('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: UpdateVerificationTaskDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const r = await this.verification.update(actor, caseId, id, ifMatch, dto);
-    res.setHeader('ETag', r.etag).setHeader('Cache-Control', 'no-store');
+    res.header('ETag', r.etag).header('Cache-Control', 'no-store');
     return r.body;
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger as Pino } from 'pino';
 import { AppConfig } from '../config/app-config';
@@ -7,24 +7,29 @@ import { AppConfig } from '../config/app-config';
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const SENSITIVE_KEYS = ['password', 'newPassword', 'currentPassword', 'refreshToken', 'accessToken', 'oneTimePassword', 'fullName', 'idNumber', 'phone', 'dateOfBirth', 'narrative'];
 
-/** The request-logging middleware, with the pino logger that service logs share. */
+/** The request logger, with the pino logger that service logs share. */
 export interface HttpLogger {
-  (req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void): void;
+  /** Logs one line for the request when its response finishes, or when the client goes away first. */
+  track(req: { id: string; method: string; url: string }, res: ServerResponse): void;
   logger: Pino;
+}
+
+/** The request's id: a well-formed X-Request-Id from the client (so logs can be joined), else a new UUID. */
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 /**
  * Structured logs with a request id, and redaction as a second line of defence: personal data must never
  * be passed to the logger in the first place. URLs are logged without their query string.
  *
- * Why not nestjs-pino: its middleware runs every request inside an AsyncLocalStorage context, which on
- * Node 20 turns on promise hooks for every promise of the request — measured at ≈ 0.9 ms of CPU per case
- * read, a third of the whole request (bench/README.md). Why not pino-http either: it builds two child
- * loggers per request (serialising the request into their bindings) even when request logs are off — the
- * largest source of objects that outlive a young-generation GC in a case read (bench/README.md, session 5),
- * whose promotion drove a full GC every ≈ 5 s under load. This middleware allocates nothing for the log
- * unless a line is written; service logs (Nest's `Logger`) go to the same pino instance through
- * `PinoNestLogger`, without the request binding (they carry their own context and never personal values).
+ * Why not Fastify's own request logging (or nestjs-pino, pino-http): they build a child logger per request
+ * (serialising the request into its bindings) even when request logs are off — pino-http's was the largest
+ * source of objects that outlive a young-generation GC in a case read (bench/README.md, session 5), whose
+ * promotion drove a full GC every ≈ 5 s under load; nestjs-pino's AsyncLocalStorage context turns on promise
+ * hooks for every promise (≈ 0.9 ms of CPU per read). This allocates nothing for the log unless a line is
+ * written; service logs (Nest's `Logger`) go to the same pino instance through `PinoNestLogger`, without the
+ * request binding (they carry their own context and never personal values).
  */
 export function createHttpLogger(config: Pick<AppConfig, 'NODE_ENV' | 'LOG_LEVEL'>, destination?: pino.DestinationStream): HttpLogger {
   const logger = pino(
@@ -38,12 +43,8 @@ export function createHttpLogger(config: Pick<AppConfig, 'NODE_ENV' | 'LOG_LEVEL
     },
     destination ?? pino.destination(1),
   );
-  const middleware = ((req, res, next) => {
-    const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    req.id = id;
-    res.setHeader('X-Request-Id', id);
-    if (req.url === '/health') return next();
+  const track: HttpLogger['track'] = ({ id, method, url }, res) => {
+    if (url === '/health') return;
     const started = Date.now();
     const done = () => {
       res.removeListener('finish', done);
@@ -52,17 +53,12 @@ export function createHttpLogger(config: Pick<AppConfig, 'NODE_ENV' | 'LOG_LEVEL
       const level = res.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const msg = !res.writableFinished ? 'request aborted' : level === 'error' ? 'request errored' : 'request completed';
-      logger[level](
-        { req: { id, method: req.method, path: String(req.url).split('?')[0] }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started },
-        msg,
-      );
+      logger[level]({ req: { id, method, path: url.split('?')[0] }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started }, msg);
     };
     res.on('finish', done);
     res.on('close', done);
-    next();
-  }) as HttpLogger;
-  middleware.logger = logger;
-  return middleware;
+  };
+  return { track, logger };
 }
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';

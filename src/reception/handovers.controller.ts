@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
@@ -21,9 +21,9 @@ export class HandoversController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried handover never creates a second group or second cases' })
   @ApiResponse({ status: 201, schema: { type: 'object', example: { id: '0193…', cases: [{ id: '0193…', caseNumber: '20-2026-000042', personIndex: 0 }] } } })
   @ApiProblems(400, 401, 403, 413, 415, 422, 429)
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateHandoverDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateHandoverDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     const result = await this.handovers.create(actor, dto, this.idempotency.parseKey(key));
-    res.status(result.status).setHeader('Cache-Control', 'no-store');
+    res.status(result.status).header('Cache-Control', 'no-store');
     return result.body;
   }
 
@@ -31,8 +31,8 @@ export class HandoversController {
   @ApiOperation({ summary: 'Handovers recorded by (or received at) the caller\'s agency, newest first; with the number and stage of the cases they opened' })
   @ApiResponse({ status: 200, description: '{items, nextCursor}' })
   @ApiProblems(400, 401, 429)
-  async list(@CurrentActor() actor: Actor, @Query() q: ListHandoversQuery, @Res({ passthrough: true }) res: Response) {
-    res.setHeader('Cache-Control', 'no-store');
+  async list(@CurrentActor() actor: Actor, @Query() q: ListHandoversQuery, @Res({ passthrough: true }) res: FastifyReply) {
+    res.header('Cache-Control', 'no-store');
     return this.handovers.list(actor, q);
   }
 
@@ -40,8 +40,8 @@ export class HandoversController {
   @ApiOperation({ summary: 'One handover: the recording unit sees the roll call; the receiving agency the header' })
   @ApiResponse({ status: 200, description: 'The handover record' })
   @ApiProblems(400, 401, 404, 429)
-  async get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Res({ passthrough: true }) res: Response) {
-    res.setHeader('Cache-Control', 'no-store');
+  async get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Res({ passthrough: true }) res: FastifyReply) {
+    res.header('Cache-Control', 'no-store');
     return this.handovers.get(actor, id);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import { permittedCaseFields } from '../access/case-ability';
 import { REFERRAL_FIELDS } from '../access/field-registry';
@@ -21,8 +21,8 @@ const REFERRAL_PART: CasePart<keyof typeof REFERRAL_FIELDS> = {
 const RECEIVER = { LEGAL_AID: ['LEGAL_AID', 'LEGAL_AID_OFFICER'], HEALTH_CARE: ['HEALTH', 'HEALTH_WORKER'], PSYCHOLOGICAL_CARE: ['HEALTH', 'HEALTH_WORKER'] } as const;
 const MINOR_BANDS = ['0-5', '6-11', '12-15', '16-17'];
 
-const send = (res: Response, r: { body: Record<string, unknown>; etag: string }) => {
-  res.setHeader('ETag', r.etag).setHeader('Cache-Control', 'no-store');
+const send = (res: FastifyReply, r: { body: Record<string, unknown>; etag: string }) => {
+  res.header('ETag', r.etag).header('Cache-Control', 'no-store');
   return r.body;
 };
 
@@ -55,7 +55,7 @@ export class ReferralsController {
   @ApiResponse({ status: 201, description: 'The referral' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
   async create(
-    @CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateReferralDto, @Res({ passthrough: true }) res: Response) {
+    @CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateReferralDto, @Res({ passthrough: true }) res: FastifyReply) {
     return send(res, await this.parts.create(actor, caseId, REFERRAL_PART, { ...dto }, {
       idempotencyKey: this.idempotency.parseKey(idem),
       validate: (c, tx) => this.validate(dto, c, tx),
@@ -79,7 +79,7 @@ export class ReferralsController {
   @ApiProblems(400, 401, 403, 404, 412, 422, 428, 429)
   async update(
     @CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Param('id', uuidParamFor('id')) id: string,
-    @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateReferralDto, @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateReferralDto, @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return send(res, await this.parts.update(actor, caseId, REFERRAL_PART, id, ifMatch, { status: dto.status }, {
       validate: (cur) => (cur.status !== 'ACTIVE' ? [{ field: 'status', message: 'the referral is no longer active' }] : []),

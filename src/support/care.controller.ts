@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -15,8 +15,8 @@ import { NOTE_PART, PROTECTION_PART, SHELTER_PART } from './care.parts';
 import { CreateNoteDto, CreateProtectionMeasureDto, CreateShelterStayDto, UpdateProtectionMeasureDto, UpdateShelterStayDto } from './dto/care.dto';
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'A retried create returns the original resource' };
-const send = (res: Response, r: { body: Record<string, unknown>; etag: string }) => {
-  res.setHeader('ETag', r.etag).setHeader('Cache-Control', 'no-store');
+const send = (res: FastifyReply, r: { body: Record<string, unknown>; etag: string }) => {
+  res.header('ETag', r.etag).header('Cache-Control', 'no-store');
   return r.body;
 };
 const plusDays = (date: string, days: number) => calendarDeadline(new Date(`${date}T12:00:00+07:00`), days);
@@ -38,7 +38,7 @@ export class CareController {
   @ApiOperation({ summary: 'Record a protection measure for a person (a refusal needs a written commitment)' })
   @ApiResponse({ status: 201, description: 'The measure' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async createMeasure(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateProtectionMeasureDto, @Res({ passthrough: true }) res: Response) {
+  async createMeasure(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateProtectionMeasureDto, @Res({ passthrough: true }) res: FastifyReply) {
     return send(res, await this.parts.create(actor, caseId, PROTECTION_PART, { ...dto }, {
       idempotencyKey: this.idempotency.parseKey(idem),
       validate: async (_c, tx) => [
@@ -65,7 +65,7 @@ export class CareController {
   @ApiProblems(400, 401, 403, 404, 412, 422, 428, 429)
   async updateMeasure(
     @CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Param('id', uuidParamFor('id')) id: string,
-    @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateProtectionMeasureDto, @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateProtectionMeasureDto, @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return send(res, await this.parts.update(actor, caseId, PROTECTION_PART, id, ifMatch, { ...dto }, {
       validate: (cur) => (dto.endDate && dto.endDate < (cur.start_date as string) ? [{ field: 'endDate', message: 'endDate must not be before startDate' }] : []),
@@ -77,7 +77,7 @@ export class CareController {
   @ApiOperation({ summary: 'Admit a person to a shelter: the planned exit is the 120-day limit of the case\'s rules' })
   @ApiResponse({ status: 201, description: 'The stay with plannedExitOn' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async createStay(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateShelterStayDto, @Res({ passthrough: true }) res: Response) {
+  async createStay(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateShelterStayDto, @Res({ passthrough: true }) res: FastifyReply) {
     return send(res, await this.parts.create(actor, caseId, SHELTER_PART, { ...dto }, {
       idempotencyKey: this.idempotency.parseKey(idem),
       validate: (_c, tx) => agencyOfType(tx, dto.facilityAgencyId, ['SHELTER', 'SOCIAL_AFFAIRS', 'HEALTH'], 'facilityAgencyId'),
@@ -101,7 +101,7 @@ export class CareController {
   @ApiProblems(400, 401, 403, 404, 412, 422, 428, 429)
   async updateStay(
     @CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Param('id', uuidParamFor('id')) id: string,
-    @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateShelterStayDto, @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateShelterStayDto, @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return send(res, await this.parts.update(actor, caseId, SHELTER_PART, id, ifMatch, { ...dto }, {
       validate: (cur) => [
@@ -118,7 +118,7 @@ export class CareController {
   @ApiOperation({ summary: 'Add a case note (encrypted under the case key; notes are append-only)' })
   @ApiResponse({ status: 201, description: 'The note' })
   @ApiProblems(400, 401, 403, 404, 422, 429)
-  async createNote(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateNoteDto, @Res({ passthrough: true }) res: Response) {
+  async createNote(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Headers('idempotency-key') idem: string | undefined, @Body() dto: CreateNoteDto, @Res({ passthrough: true }) res: FastifyReply) {
     return send(res, await this.parts.create(actor, caseId, NOTE_PART, { body: dto.body }, { idempotencyKey: this.idempotency.parseKey(idem) }));
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiProblems } from '../common/api-problems.decorator';
@@ -42,10 +42,10 @@ export class SupportController {
     @Param('caseId', uuidParamFor('caseId')) caseId: string,
     @Headers('idempotency-key') idem: string | undefined,
     @Body() dto: CreateSupportServiceDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const result = await this.support.create(actor, caseId, dto, this.idempotency.parseKey(idem));
-    res.setHeader('ETag', result.etag).setHeader('Cache-Control', 'no-store');
+    res.header('ETag', result.etag).header('Cache-Control', 'no-store');
     return result.body;
   }
 
@@ -53,8 +53,8 @@ export class SupportController {
   @ApiOperation({ summary: 'Support deliveries of the case' })
   @ApiResponse({ status: 200, description: '{items, nextCursor}' })
   @ApiProblems(400, 401, 404, 429)
-  async list(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Res({ passthrough: true }) res: Response) {
-    res.setHeader('Cache-Control', 'no-store');
+  async list(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Res({ passthrough: true }) res: FastifyReply) {
+    res.header('Cache-Control', 'no-store');
     return this.support.list(actor, caseId);
   }
 
@@ -70,10 +70,10 @@ export class SupportController {
     @Param('id', uuidParamFor('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: UpdateSupportServiceDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const result = await this.support.update(actor, caseId, id, ifMatch, dto);
-    res.setHeader('ETag', result.etag).setHeader('Cache-Control', 'no-store');
+    res.header('ETag', result.etag).header('Cache-Control', 'no-store');
     return result.body;
   }
 

@@ -131,10 +131,11 @@ describe('adversarial: authorization matrix generated from the running app', () 
   async function call(row: RouteRow, p: PrincipalName, mutate?: (body: unknown) => unknown) {
     const spec = (await row.request?.(ctx, p)) ?? {};
     if (mutate) spec.body = mutate(spec.body);
-    const url = row.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
-      const v = spec.params?.[name];
-      if (v === undefined) throw new Error(`${routeKey(row)}: no value for :${name}`);
-      return encodeURIComponent(v);
+    // `:name` parameters, and a trailing `*` wildcard (static files) as the parameter named '*'.
+    const url = row.path.replace(/:([A-Za-z0-9_]+)|\*$/g, (m, name: string | undefined) => {
+      const v = spec.params?.[name ?? m];
+      if (v === undefined) throw new Error(`${routeKey(row)}: no value for ${name ? `:${name}` : m}`);
+      return name ? encodeURIComponent(v) : v;
     });
     const method = row.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
     let req = t.http()[method](url);

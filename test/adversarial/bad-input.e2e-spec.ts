@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { MAX_JSON_DEPTH } from '../../src/common/json-depth';
+import { MAX_JSON_DEPTH } from '../../src/common/json-body';
 import { createTestApp, TestApp } from '../support/app';
 import {
   BAD_UUIDS,
@@ -93,7 +93,7 @@ describe('adversarial: bad input', () => {
     } catch {
       body = undefined;
     }
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, body };
+    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, body, requestId: res.headers.get('x-request-id') };
   }
 
   type Answer = { status: number; text: string; body: any; contentType: string };
@@ -290,6 +290,18 @@ describe('adversarial: bad input', () => {
             wrong.push(...refusal(`${routeKey(r)} :${target}=${bad.slice(0, 24)}`, answer(res), target === 'list' ? [404] : [400], { field, echo: [bad.length > 6 ? bad : ''] }));
           }
         }
+      }
+      expect(wrong).toEqual([]);
+    });
+
+    it('a URL that cannot be decoded (broken percent-encoding) → 400 problem+json with a fixed detail, never the URL', async () => {
+      // The router answers these before any route, hook or filter runs; its default answer quoted the URL.
+      const wrong: string[] = [];
+      for (const path of [`/api/v1/cases/${MARKER}%E0%A4%A`, `/api/v1/cases/%ZZ${MARKER}`, `/api/v1/agencies/${MARKER}%`]) {
+        const res = await raw('GET', path);
+        wrong.push(...refusal(path, res, [400]));
+        if (res.body?.detail !== 'The request URL is not valid.') wrong.push(`${path}: detail ${res.body?.detail}`);
+        if (!res.requestId) wrong.push(`${path}: no X-Request-Id`);
       }
       expect(wrong).toEqual([]);
     });

@@ -2,13 +2,13 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { verifyAuditCli } from '../../src/audit';
-import { configureApp } from '../../src/bootstrap/configure-app';
+import { configureApp, createHttpAdapter } from '../../src/bootstrap/configure-app';
 import { checkKeyFingerprints } from '../../src/bootstrap/key-check';
 import { runCli } from '../../src/cli/run-cli';
 import { loadConfig } from '../../src/config/app-config';
@@ -252,7 +252,7 @@ describe('adversarial: the database goes away under a running app', () => {
   let dir: string;
   let cluster: { url: string; stop: () => Promise<void> } | undefined;
   let port: number;
-  let app: NestExpressApplication | undefined;
+  let app: NestFastifyApplication | undefined;
 
   afterAll(async () => {
     await app?.close().catch(() => undefined);
@@ -283,9 +283,10 @@ describe('adversarial: the database goes away under a running app', () => {
     const keyring = Keyring.fromMaterial(testKeyMaterial());
     await checkKeyFingerprints(url, keyring);
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ config, databaseUrl: url, keyring })] }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
-    configureApp(app);
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { bodyParser: false });
+    await configureApp(app);
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     const http = () => request(app!.getHttpServer());
     const t = { app, http } as unknown as TestApp;
     const sa = (await createAgency(t, { type: 'SOCIAL_AFFAIRS' })).id;

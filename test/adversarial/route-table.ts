@@ -2,7 +2,7 @@ import type { Response } from 'supertest';
 import { CASE_KEYS_ALL, LIST_ITEM_KEYS, LIST_VICTIM_KEYS, PERSON_KEYS_ALL, receptionPayload } from '../support/case-fixtures';
 
 /**
- * THE ROUTE TABLE: one row per route of the running app (method + Express path). The authorization matrix
+ * THE ROUTE TABLE: one row per route of the running app (method + route pattern). The authorization matrix
  * (authorization-matrix.e2e-spec.ts) compares it with the routes the app actually mounts — a route without a
  * row fails the suite ("new endpoint without a row") — and calls every route as every principal below,
  * asserting the exact status, problem+json for every refusal, the exact key sets of case data and that
@@ -265,6 +265,12 @@ export const ROUTE_TABLE: RouteRow[] = [
   { method: 'GET', path: '/docs/index.html', auth: 'public', expect: everyone(200), caseNumber: STATIC },
   // Mounted by SwaggerModule for swagger-ui's licence file, which this swagger-ui-dist does not ship: 404 problem.
   { method: 'GET', path: '/docs/LICENSE', auth: 'public', expect: everyone(404) },
+  // swagger-ui's own files (Fastify's static-file route), each as the browser fetches it.
+  {
+    method: 'GET', path: '/docs/*', auth: 'public', expect: everyone(200), caseNumber: STATIC,
+    request: () => ({ params: { '*': 'swagger-ui-bundle.js' } }),
+    check: (res) => expect(res.headers['content-type']).toMatch(/javascript/),
+  },
   { method: 'GET', path: '/docs/swagger-ui-init.js', auth: 'public', expect: everyone(200), caseNumber: STATIC },
   { method: 'GET', path: '/docs/docs/swagger-ui-init.js', auth: 'public', expect: everyone(200), caseNumber: STATIC },
   { method: 'GET', path: '/docs-json', auth: 'public', expect: everyone(200), caseNumber: STATIC, check: (res) => expect(res.body.openapi).toMatch(/^3\./) },
@@ -557,8 +563,8 @@ export const ROUTE_TABLE: RouteRow[] = [
 ];
 
 /**
- * Middleware that Nest mounts for every HTTP method on given paths. None today: request logging is plain
- * Express middleware (`app.use`), not a Nest route mount. Any all-methods mount fails the suite until it is
- * understood and listed here.
+ * Routes mounted for every HTTP method at once (catch-alls, route-scoped middleware). None today: request
+ * logging, security headers and body parsing are Fastify hooks and parsers, not routes. Any all-methods mount
+ * fails the suite until it is understood and listed here.
  */
 export const MIDDLEWARE_MOUNTS: string[] = [];

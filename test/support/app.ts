@@ -2,16 +2,17 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/bootstrap/configure-app';
+import { configureApp, createHttpAdapter } from '../../src/bootstrap/configure-app';
 import { checkKeyFingerprints } from '../../src/bootstrap/key-check';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Keyring, KeyMaterial } from '../../src/crypto';
 import { createTestDatabase, dropTestDatabase } from './database';
+import { recordRoutes } from './routes';
 
 const key = (label: string) => createHash('sha256').update(`vcm-test-key:${label}`).digest();
 
@@ -27,7 +28,7 @@ export function testKeyMaterial(variant = ''): KeyMaterial {
 }
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: () => ReturnType<typeof request>;
   config: AppConfig;
   keyring: Keyring;
@@ -59,9 +60,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot({ config, databaseUrl: db.url, keyring })],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
-  configureApp(app);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { bodyParser: false });
+  recordRoutes(app);
+  await configureApp(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready(); // supertest talks to the raw server: routes must be in place
   const owner = new Client({ connectionString: db.url });
   await owner.connect();
   return {

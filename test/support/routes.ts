@@ -1,59 +1,55 @@
 import type { INestApplication } from '@nestjs/common';
 
 /**
- * The routes of the RUNNING application, read from the Express router (not from the controllers' source),
+ * The routes of the RUNNING application, as Fastify mounted them (not from the controllers' source),
  * so a new endpoint shows up here the moment it is mounted — including routes that are not in the OpenAPI
  * document (e.g. registered by hand or by a library).
  */
 export interface AppRoute {
   /** Upper-case HTTP method. */
   method: string;
-  /** Express path pattern, e.g. `/api/v1/cases/:id`. */
+  /** Route pattern, e.g. `/api/v1/cases/:id`. */
   path: string;
 }
 
 export const routeKey = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
 
-interface ExpressLayer {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
-  handle?: { stack?: ExpressLayer[] };
-  name?: string;
+type RouteOptions = { method: string | string[]; url: string };
+const recorded = new WeakMap<object, RouteOptions[]>();
+
+/**
+ * Records every route Fastify mounts from now on (its `onRoute` hook). Call before the app registers its
+ * routes: test/support/app.ts does, for every test app.
+ */
+export function recordRoutes(app: INestApplication): void {
+  const fastify = app.getHttpAdapter().getInstance() as { addHook: (name: 'onRoute', hook: (r: RouteOptions) => void) => void };
+  const list: RouteOptions[] = [];
+  recorded.set(app, list);
+  fastify.addHook('onRoute', (r) => list.push({ method: r.method, url: r.url }));
 }
 
-/** Express routes registered for every HTTP method at once: middleware mounts (e.g. request logging), not endpoints. */
-const ALL_METHODS_THRESHOLD = 30;
+/** Fastify routes registered for every HTTP method at once: catch-alls, not endpoints. */
+const ALL_METHODS_THRESHOLD = 15;
 
 export interface MountedRoutes {
-  /** Endpoints: one entry per method and path. */
+  /** Endpoints: one entry per method and path (HEAD, which Fastify adds beside every GET, left out). */
   routes: AppRoute[];
-  /** Paths registered for every HTTP method (Nest mounts route-scoped middleware this way). */
+  /** Paths registered for every HTTP method (a catch-all, e.g. a route-scoped middleware). */
   allMethodMounts: string[];
 }
 
 export function readRouter(app: INestApplication): MountedRoutes {
-  const instance = app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] }; _router?: { stack: ExpressLayer[] } };
-  // Express 5 exposes `app.router`; Express 4 had `app._router`.
-  const router = instance.router ?? instance._router;
-  if (!router?.stack) throw new Error('Cannot read the Express router: has the HTTP adapter changed?');
+  const list = recorded.get(app);
+  if (!list) throw new Error('Routes were not recorded: create the app with test/support/app.ts (recordRoutes before init).');
   const routes = new Map<string, AppRoute>();
   const mounts = new Set<string>();
-  for (const layer of router.stack) {
-    if (!layer.route) {
-      if (layer.name === 'router' && layer.handle?.stack) {
-        // None today: a mounted sub-router's routes would need its mount path as a prefix.
-        throw new Error('A nested Express router is mounted: extend readRouter to prefix its mount path.');
-      }
-      continue; // app.use() middleware (helmet, body parser, static files)
+  for (const r of list) {
+    const methods = (Array.isArray(r.method) ? r.method : [r.method]).map((m) => m.toUpperCase());
+    if (methods.length >= ALL_METHODS_THRESHOLD) {
+      mounts.add(r.url);
+      continue;
     }
-    const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-    const methods = Object.entries(layer.route.methods).filter(([m, on]) => on && m !== '_all').map(([m]) => m.toUpperCase());
-    for (const path of paths) {
-      if (layer.route.methods._all || methods.length >= ALL_METHODS_THRESHOLD) {
-        mounts.add(path);
-        continue;
-      }
-      for (const method of methods) routes.set(routeKey({ method, path }), { method, path });
-    }
+    for (const method of methods) if (method !== 'HEAD') routes.set(routeKey({ method, path: r.url }), { method, path: r.url });
   }
   return { routes: [...routes.values()].sort((a, b) => routeKey(a).localeCompare(routeKey(b))), allMethodMounts: [...mounts].sort() };
 }
