@@ -256,8 +256,7 @@ export class CasesService {
       };
     });
 
-    await this.repo.insertKeys(tx, keys);
-    await this.repo.insertRow(tx, 'cases', {
+    const caseRow = {
       id: caseId,
       case_number: `pending:${caseId}`, // unique until assignCaseNumber, in the same transaction
       owner_agency_id: opts.ownerAgencyId ?? actor.agencyId,
@@ -273,9 +272,13 @@ export class CasesService {
       destination_country: dto.destinationCountry ?? null,
       created_by: actor.userId,
       ...this.protection.seal(CASE_TABLE, CASE_FIELDS, caseId, caseKey.dataKey, { summary: dto.summary }),
+    };
+    await this.repo.insertCase(tx, {
+      keys,
+      caseRow,
+      persons: personRows.map((p) => p.row),
+      indexes: personRows.flatMap((p) => p.indexes.map((ix) => ({ personId: p.id, caseId, ...ix }))),
     });
-    await this.repo.insertRows(tx, 'persons', personRows.map((p) => p.row));
-    await this.repo.insertBlindIndexes(tx, personRows.flatMap((p) => p.indexes.map((ix) => ({ personId: p.id, caseId, ...ix }))));
     return () => this.repo.assignCaseNumber(tx, caseId, dto.provinceCode, receivedAt.getUTCFullYear());
   }
 
