@@ -34,6 +34,8 @@ const LIST_PATHS = new Set([
   'victim.nationality',
   'victim.ageBand',
 ]);
+/** The person fields a list can show (the victim's), so only their columns are fetched. */
+const LIST_PERSON_FIELDS = [...LIST_PATHS].filter((p) => p.startsWith('victim.')).map((p) => p.slice('victim.'.length) as keyof typeof PERSON_FIELDS);
 
 const DEFAULT_PURPOSE = 'CASE_MANAGEMENT';
 const etagOf = (version: number) => `"v${version}"`;
@@ -126,7 +128,7 @@ export class CasesService {
     const page = rows.slice(0, limit);
     const views = page.map((r) => CaseView.forRead(actor.role, r, LIST_PATHS));
     const victimCases = page.filter((_, i) => views[i].personFields.victim.size > 0).map((r) => r.id);
-    const persons = await this.repo.personsOf(victimCases, ['VICTIM']);
+    const persons = await this.repo.personsOf(victimCases, ['VICTIM'], undefined, LIST_PERSON_FIELDS);
     const fields = new Set<string>();
     const items = page.map((row, i) => {
       const rendered = renderCase(this.protection, views[i], row, persons);
