@@ -123,11 +123,13 @@ export async function appendToChain(conn: ChainConnection, key: Buffer, pending:
 const OPTIMISTIC_APPEND = { name: 'vcm_audit_append', text: 'SELECT head_seq, head_mac, appended FROM audit_append($1, $2, $3)' };
 
 /**
- * The group writer's append: the events chained onto the head the writer expects (the one it last
- * committed), sent in ONE autocommit statement that takes the chain lock, checks the head, inserts and moves
- * the head (see the migration). Round trips: one; two when a write transaction moved the head meanwhile (the
- * events are chained again onto the head the function returned). The caller must NOT be inside a transaction:
- * the statement's own implicit transaction commits the batch, durably, before this resolves.
+ * The one-statement append: the events chained onto `expected` (the head the caller believes current), sent in
+ * ONE statement that takes the chain lock, checks the head, inserts and moves the head (see the migration).
+ * Round trips: one; two when another writer moved the head meanwhile (the events are chained again onto the
+ * head the function returned). The group writer calls it in autocommit mode: the statement's own transaction
+ * commits the batch, durably, before this resolves. A write transaction calls it inside its transaction: the
+ * lock (a transaction lock) and the rows are that transaction's until it ends — then the second call cannot
+ * miss, since nobody else can append while the lock is held.
  */
 export async function appendOptimistic(
   client: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: any[] }> },

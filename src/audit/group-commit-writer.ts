@@ -55,6 +55,11 @@ export class GroupCommitWriter {
     private readonly options: WriterOptions = DEFAULT_WRITER_OPTIONS,
   ) {}
 
+  /** The head this writer last committed (a guess for write transactions chaining their own events). */
+  get lastHead(): ChainHead | undefined {
+    return this.head;
+  }
+
   write(events: PendingEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('audit writer closed'));
     if (events.length === 0) return Promise.resolve();
