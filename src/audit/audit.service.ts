@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ProblemException } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Keyring } from '../crypto';
-import { appendOptimistic, ChainHead, HEAD_SQL, PendingEvent } from './append-protocol';
+import { appendOptimistic, HEAD_SQL, PendingEvent } from './append-protocol';
 import type { AuditActor, AuditEventInput } from './audit.types';
 import { Checkpointer } from './checkpointer';
 import { appendCheckpoint, makeCheckpoint, readCheckpoints } from './checkpoints';
@@ -34,8 +34,6 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
   private writer?: GroupCommitWriter;
   private checkpointer?: Checkpointer;
   private partitionTimer?: NodeJS.Timeout;
-  /** The head the last write transaction appended (it may yet roll back: only ever a guess). */
-  private headHint?: ChainHead;
 
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly keyring: Keyring, private readonly config: AppConfig) {}
 
@@ -91,21 +89,14 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     if (!runner?.isTransactionActive) throw new Error('appendInTransaction needs a manager inside an open transaction');
     // The one-statement append (audit_append) inside this transaction: its advisory lock is a transaction lock,
     // so it is held until this transaction ends, exactly as in the multi-statement form. The events are chained
-    // onto the newest head this process knows; if another writer got in between, the function answers with the
-    // real head (read under the lock, so it cannot move again) and the second call appends. One round trip
-    // instead of two when the guess is right — the usual case under contention, where the lock holder has
-    // already published its head before committing.
+    // onto the newest head this process knows (the read batcher's last commit or the last write's append); if
+    // another writer got in between, the function answers with the real head (read under the lock, so it cannot
+    // move again) and the second call appends. One round trip instead of two when the guess is right — the usual
+    // case under contention, where the lock holder has already published its head before committing.
     const client = (await runner.connect()) as Parameters<typeof appendOptimistic>[0];
-    const { head } = await appendOptimistic(client, this.keyring.auditKey, this.newestHead(), pending);
-    this.headHint = head;
+    const { head } = await appendOptimistic(client, this.keyring.auditKey, this.writer?.lastHead, pending);
+    this.writer?.noteHead(head); // the next write's guess, and the read batcher's
     this.checkpointer?.noteAppended(pending.length); // absent when used outside Nest (CLI, seeding)
-  }
-
-  /** A guess for the next write's chaining: the newer of the group writer's last commit and the last write's append. */
-  private newestHead(): ChainHead | undefined {
-    const committed = this.writer?.lastHead;
-    if (!committed || !this.headHint) return committed ?? this.headHint;
-    return committed.seq >= this.headHint.seq ? committed : this.headHint;
   }
 
   /**

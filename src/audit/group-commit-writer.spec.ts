@@ -98,6 +98,23 @@ describe('GroupCommitWriter', () => {
     expect(clients[0].misses).toBe(2); // the very first call, and the moved head
   });
 
+  it('chains onto a head a write transaction of this process noted (no miss), and survives a noted head that never committed', async () => {
+    const { writer, clients, committed } = setup();
+    await writer.write(ev());
+    // A write transaction here appended two events and told the writer.
+    FakeClient.head = { seq: FakeClient.head.seq + 2, mac: Buffer.alloc(32, 9) };
+    writer.noteHead(FakeClient.head);
+    writer.noteHead({ seq: 1, mac: Buffer.alloc(32, 1) }); // older: ignored
+    await writer.write(ev());
+    expect(committed).toEqual([1, 4]);
+    expect(clients[0].misses).toBe(1); // only the very first call
+    // A noted head whose transaction rolled back: one miss, then the batch is chained onto the real head.
+    writer.noteHead({ seq: 9, mac: Buffer.alloc(32, 3) });
+    await writer.write(ev());
+    expect(committed).toEqual([1, 4, 5]);
+    expect(clients[0].misses).toBe(2);
+  });
+
   it('caps a batch at maxBatchEvents', async () => {
     let open!: () => void;
     const { writer, clients } = setup({ gate: new Promise<void>((r) => (open = r)), maxBatchEvents: 2 });

@@ -44,7 +44,7 @@ export class GroupCommitWriter {
   private running = false;
   private closed = false;
   private client?: WriterClient;
-  /** The head this writer last committed: the next batch is chained onto it (re-read by the function if it moved). */
+  /** The head this writer last committed, or a newer one a write transaction appended (see noteHead). */
   private head?: ChainHead;
   private idleWaiters: Array<() => void> = [];
 
@@ -55,9 +55,18 @@ export class GroupCommitWriter {
     private readonly options: WriterOptions = DEFAULT_WRITER_OPTIONS,
   ) {}
 
-  /** The head this writer last committed (a guess for write transactions chaining their own events). */
+  /** The newest head this process has seen: the next batch is chained onto it (a guess, checked under the lock). */
   get lastHead(): ChainHead | undefined {
     return this.head;
+  }
+
+  /**
+   * A head appended by a write transaction of this process. Taken when newer, so the next batch is chained onto
+   * it instead of failing its first attempt. It may yet roll back: then that attempt fails and the batch is
+   * chained again onto the head the database returns, as for any stale guess.
+   */
+  noteHead(head: ChainHead): void {
+    if (!this.head || head.seq > this.head.seq) this.head = head;
   }
 
   write(events: PendingEvent[]): Promise<void> {
