@@ -54,8 +54,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
   });
   await app.register(fastifyHelmet);
 
-  // Bodies must be JSON (src/common/json-body.ts): any other media type is 415 (not silently ignored), a body
-  // over MAX_BODY_BYTES 413. Nest's error handler on Fastify hands these to ProblemFilter like any other error.
+  // Bodies must be JSON (src/common/json-body.ts): any other media type or content encoding is 415 (not silently
+  // ignored), a body over MAX_BODY_BYTES (counted after inflating gzip/deflate/br) 413. Nest's error handler on
+  // Fastify hands these to ProblemFilter like any other error.
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
     try {
       done(null, inflateBody(request.headers, payload));

@@ -45,7 +45,7 @@ export function jsonBodyParser<Req>(parse: (req: Req, body: string, done: Done) 
     if (body === '') return done(null, {});
     parse(req, body, (err, value) => {
       if (err) return done(err);
-      if (value === null || typeof value !== 'object') return done(ProblemException.badRequest('json-not-object', 'The request body must be a JSON object.'));
+      if (value === null || typeof value !== 'object') return done(ProblemException.badRequest('json-not-object', 'The request body must be a JSON object or array.'));
       if (exceedsJsonDepth(value, limit)) return done(ProblemException.badRequest('json-too-deep', `The request body is nested more than ${limit} levels deep.`));
       done(null, value);
     });
@@ -59,9 +59,10 @@ const INFLATERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGu
  * body limit counts inflated bytes (Fastify stops reading past it, so a 20 kB gzip of 20 MB is 413, not 20 MB
  * of memory). Any other encoding is 415. `receivedEncodedLength` is what Fastify compares to Content-Length.
  */
-export function inflateBody(headers: { 'content-encoding'?: string }, payload: Readable): Readable {
+export function inflateBody(headers: { 'content-encoding'?: string; 'content-length'?: string; 'transfer-encoding'?: string }, payload: Readable): Readable {
   const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (encoding === 'identity') return payload;
+  const hasBody = Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
+  if (encoding === 'identity' || !hasBody) return payload;
   const inflater = INFLATERS[encoding];
   if (!inflater) throw new ProblemException(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body uncompressed, or compressed with gzip, deflate or br.');
   const inflated = Object.assign(inflater(), { receivedEncodedLength: 0 });
