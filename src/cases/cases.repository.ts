@@ -35,6 +35,10 @@ const PERSON_COLUMNS = `p.*, k.kek_version AS key_version, k.wrapped AS key_wrap
  * `c.*`/`p.*`: the driver parses every selected column of every row, and the hot read selects only these.
  */
 const CASE_READ_COLUMNS = [...new Set([...Object.values(CASE_FIELDS).map((f) => f.column), 'version'])].map((c) => `c.${c}`).join(', ');
+/** The same, with the case number just assigned by a `numbered` CTE (caseNumberCte). */
+const CASE_READ_COLUMNS_NUMBERED = CASE_READ_COLUMNS.split(', ')
+  .map((c) => (c === 'c.case_number' ? '(SELECT n.case_number FROM numbered n) AS case_number' : c))
+  .join(', ');
 const PERSON_READ_COLUMNS = [...new Set(['case_id', 'kind', 'ordinal', ...Object.values(PERSON_FIELDS).map((f) => f.column)])];
 /** The person kinds as SQL literals (a closed set: nothing else can be spliced into the text). */
 const PERSON_KIND_SQL: Record<PersonRow['kind'], string> = { VICTIM: 'VICTIM', ACCOMPANYING_MINOR: 'ACCOMPANYING_MINOR', RELATIVE: 'RELATIVE' };
@@ -83,17 +87,21 @@ export class CasesRepository {
     scope: ScopeSql,
     kinds: Array<PersonRow['kind']>,
     tx?: EntityManager,
+    opts: { assignNumber?: { provinceCode: string; year: number } } = {},
   ): Promise<{ row: CaseRow; persons: PersonRow[] } | null> {
     const p = new SqlParams();
     const s = scope(p);
     const idParam = p.add(id);
+    // A new case's number, taken in this statement (one round trip less per reception): see assignCaseNumber.
+    // The SELECT sees the row as it was before the UPDATE, so the number comes from the CTE.
+    const numbering = opts.assignNumber ? caseNumberCte(p, idParam, opts.assignNumber.provinceCode, opts.assignNumber.year) : undefined;
     // The kinds are spelled out as constants, not an array parameter: with `kind = ANY($n)` PostgreSQL
     // judged the prepared statement's generic plan worse and re-planned it on every execution (≈ 0.3 ms of
     // server CPU per read at 1M cases; measured in bench/README.md). They come from a closed set.
     const kindList = kinds.length ? kinds.map((k) => `'${PERSON_KIND_SQL[k]}'`).join(', ') : null;
     const rows = await this.run<Record<string, unknown>>(
       tx,
-      `SELECT ${CASE_READ_COLUMNS}, ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields,
+      `${numbering ? `WITH ${numbering} ` : ''}SELECT ${numbering ? CASE_READ_COLUMNS_NUMBERED : CASE_READ_COLUMNS}, ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields,
               k.kek_version AS key_version, k.wrapped AS key_wrapped, ps.*
          FROM cases c
          LEFT JOIN data_keys k ON k.owner_id = c.id
@@ -160,19 +168,9 @@ export class CasesRepository {
    * in the transaction (just before the audit append), never before the other inserts.
    */
   async assignCaseNumber(tx: EntityManager, caseId: string, provinceCode: string, year: number): Promise<string> {
-    const rows: Array<{ case_number: string }> = await tx.query(
-      `WITH n AS (
-         INSERT INTO case_counters (province_code, year, last_value) VALUES ($2, $3, 1)
-         ON CONFLICT (province_code, year) DO UPDATE SET last_value = case_counters.last_value + 1
-         RETURNING last_value)
-       UPDATE cases c SET case_number = $2 || '-' || $3 || '-' || lpad(n.last_value::text, GREATEST(6, length(n.last_value::text)), '0')
-         FROM n WHERE c.id = $1
-       RETURNING c.case_number`,
-      [caseId, provinceCode, year],
-    );
-    // TypeORM returns [rows, count] for UPDATE … RETURNING on postgres
-    const list = Array.isArray(rows[0]) ? (rows[0] as unknown as Array<{ case_number: string }>) : rows;
-    return list[0].case_number;
+    const p = new SqlParams();
+    const rows: Array<{ case_number: string }> = await tx.query(`WITH ${caseNumberCte(p, p.add(caseId), provinceCode, year)} SELECT case_number FROM numbered`, p.values);
+    return rows[0].case_number;
   }
 
   /** Inserts several rows of one table in one statement. */
@@ -270,4 +268,21 @@ function insertKeysSql(p: SqlParams, keys: StoredKey[]): string {
 function insertBlindIndexesSql(p: SqlParams, rows: BlindIndexRow[]): string {
   const values = rows.map((r) => `(${p.add(r.personId)}, ${p.add(r.caseId)}, ${p.add(r.kind)}, ${p.add(r.value)})`);
   return `INSERT INTO person_blind_indexes (person_id, case_id, kind, value) VALUES ${values.join(', ')}`;
+}
+
+/**
+ * CTEs `counter` and `numbered`: the province-year counter moves by one (its row stays locked until commit) and
+ * the case gets `province-year-serial` (gapless, at least 6 digits).
+ */
+function caseNumberCte(p: SqlParams, idParam: string, provinceCode: string, year: number): string {
+  const province = p.add(provinceCode);
+  const y = p.add(year);
+  return `counter AS (
+         INSERT INTO case_counters (province_code, year, last_value) VALUES (${province}, ${y}, 1)
+         ON CONFLICT (province_code, year) DO UPDATE SET last_value = case_counters.last_value + 1
+         RETURNING last_value),
+       numbered AS (
+         UPDATE cases SET case_number = ${province} || '-' || ${y} || '-' || lpad(counter.last_value::text, GREATEST(6, length(counter.last_value::text)), '0')
+           FROM counter WHERE cases.id = ${idParam}::uuid
+         RETURNING cases.case_number)`;
 }

@@ -90,11 +90,10 @@ export class CasesService {
         });
         if (claim.replay) return { replayOf: claim.resourceId };
       }
-      const assignNumber = await this.openCase(tx, actor, caseId, dto, receivedAt);
-      const result = await this.renderInTx(tx, actor, caseId);
-      // The two serialised steps last (the province's counter row, then the audit chain), right before commit.
-      const caseNumber = await assignNumber();
-      if ('caseNumber' in result.body) result.body.caseNumber = caseNumber;
+      await this.openCase(tx, actor, caseId, dto, receivedAt);
+      // The two serialised steps last (the province's counter row, then the audit chain), right before commit;
+      // the number is taken in the statement that reads the case back for the answer.
+      const result = await this.renderInTx(tx, actor, caseId, 201, { provinceCode: dto.provinceCode, year: receivedAt.getUTCFullYear() });
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'case.create', resourceType: 'case', resourceId: caseId, fields: this.writtenPaths(dto), purpose: DEFAULT_PURPOSE },
       ]);
@@ -319,8 +318,8 @@ export class CasesService {
   }
 
   /** Renders the case as the actor sees it, inside the transaction that changed it (no separate read event). */
-  private async renderInTx(tx: EntityManager, actor: Actor, id: string, status = 201): Promise<CaseResult> {
-    const found = await this.repo.findWithPersons(id, this.scope(actor), this.readableKinds(actor), tx);
+  private async renderInTx(tx: EntityManager, actor: Actor, id: string, status = 201, assignNumber?: { provinceCode: string; year: number }): Promise<CaseResult> {
+    const found = await this.repo.findWithPersons(id, this.scope(actor), this.readableKinds(actor), tx, { assignNumber });
     if (!found) throw ProblemException.notFound('case');
     const view = CaseView.forRead(actor.role, found.row);
     return { status, body: renderCase(this.protection, view, found.row, found.persons).body, etag: etagOf(found.row.version) };
