@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { randomBytes, randomInt } from 'node:crypto';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { MAX_BODY_BYTES } from '../src/common/json-body';
 
 /**
  * THE BASELINE: what each scenario would cost through the same HTTP stack (NestJS 11 on Fastify, JSON body
@@ -156,7 +157,7 @@ class BaselineController {
 class BaselineModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(BaselineModule, new FastifyAdapter({ bodyLimit: 256 * 1024, logger: false }), { logger: ['error'] });
+  const app = await NestFactory.create<NestFastifyApplication>(BaselineModule, new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, logger: false }), { logger: ['error'] });
   await app.listen(Number(process.env.PORT), '127.0.0.1');
   process.stderr.write(`baseline listening on ${process.env.PORT}\n`);
   const stop = () => void app.close().then(() => pool.end()).then(() => process.exit(0));

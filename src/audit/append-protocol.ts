@@ -90,8 +90,9 @@ function chainOnto(key: Buffer, head: ChainHead, pending: PendingEvent[]): { rec
 }
 
 /**
- * THE append protocol, used by every writer inside a transaction (HTTP writes inside their business
- * transaction, the CLI, the seed). The caller commits (or rolls back) after this returns.
+ * The append protocol in its multi-statement form (the benchmark's bulk seed; the app's writes and reads use
+ * `appendOptimistic`, which runs the same three steps server-side). The caller commits (or rolls back) after
+ * this returns.
  *  1. take the chain's advisory TRANSACTION lock — in its own statement, so that
  *  2. the head read by the next statement sees every append committed before the lock was granted
  *     (reading it in the same statement would use a snapshot from before the wait and fork the chain);

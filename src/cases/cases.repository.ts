@@ -28,17 +28,18 @@ export interface PersonRow extends Record<string, unknown> {
 
 export type ScopeSql = (p: SqlParams) => { where: string; reasons: string; referralFields: string };
 
-const PERSON_COLUMNS = `p.*, k.kek_version AS key_version, k.wrapped AS key_wrapped`;
+/** A person's data key, beside its columns (`k` joined on the person's id). */
+const PERSON_KEY_COLUMNS = 'k.kek_version AS key_version, k.wrapped AS key_wrapped';
+const PERSON_COLUMNS = `p.*, ${PERSON_KEY_COLUMNS}`;
 
 /**
  * The columns a rendered case needs: the registry's columns plus what access and concurrency use. Named, not
  * `c.*`/`p.*`: the driver parses every selected column of every row, and the hot read selects only these.
  */
-const CASE_READ_COLUMNS = [...new Set([...Object.values(CASE_FIELDS).map((f) => f.column), 'version'])].map((c) => `c.${c}`).join(', ');
+const CASE_READ_COLUMN_NAMES = [...new Set([...Object.values(CASE_FIELDS).map((f) => f.column), 'version'])];
+const CASE_READ_COLUMNS = CASE_READ_COLUMN_NAMES.map((c) => `c.${c}`).join(', ');
 /** The same, with the case number just assigned by a `numbered` CTE (caseNumberCte). */
-const CASE_READ_COLUMNS_NUMBERED = CASE_READ_COLUMNS.split(', ')
-  .map((c) => (c === 'c.case_number' ? '(SELECT n.case_number FROM numbered n) AS case_number' : c))
-  .join(', ');
+const CASE_READ_COLUMNS_NUMBERED = CASE_READ_COLUMN_NAMES.map((c) => (c === 'case_number' ? '(SELECT n.case_number FROM numbered n) AS case_number' : `c.${c}`)).join(', ');
 const PERSON_READ_COLUMNS = [...new Set(['case_id', 'kind', 'ordinal', ...Object.values(PERSON_FIELDS).map((f) => f.column)])];
 /** The person kinds as SQL literals (a closed set: nothing else can be spliced into the text). */
 const PERSON_KIND_SQL: Record<PersonRow['kind'], string> = { VICTIM: 'VICTIM', ACCOMPANYING_MINOR: 'ACCOMPANYING_MINOR', RELATIVE: 'RELATIVE' };
@@ -132,7 +133,7 @@ export class CasesRepository {
   async personsOf(caseIds: string[], kinds: Array<PersonRow['kind']>, tx?: EntityManager, fields?: ReadonlyArray<keyof typeof PERSON_FIELDS>): Promise<PersonRow[]> {
     if (caseIds.length === 0 || kinds.length === 0) return [];
     const columns = fields
-      ? [...new Set(['id', 'case_id', 'kind', 'ordinal', ...fields.map((f) => PERSON_FIELDS[f].column)])].map((c) => `p.${c}`).join(', ') + ', k.kek_version AS key_version, k.wrapped AS key_wrapped'
+      ? `${[...new Set(['id', 'case_id', 'kind', 'ordinal', ...fields.map((f) => PERSON_FIELDS[f].column)])].map((c) => `p.${c}`).join(', ')}, ${PERSON_KEY_COLUMNS}`
       : PERSON_COLUMNS;
     return this.run<PersonRow>(
       tx,
