@@ -38,8 +38,6 @@ const PERSON_COLUMNS = `p.*, ${PERSON_KEY_COLUMNS}`;
  */
 const CASE_READ_COLUMN_NAMES = [...new Set([...Object.values(CASE_FIELDS).map((f) => f.column), 'version'])];
 const CASE_READ_COLUMNS = CASE_READ_COLUMN_NAMES.map((c) => `c.${c}`).join(', ');
-/** The same, with the case number just assigned by a `numbered` CTE (caseNumberCte). */
-const CASE_READ_COLUMNS_NUMBERED = CASE_READ_COLUMN_NAMES.map((c) => (c === 'case_number' ? '(SELECT n.case_number FROM numbered n) AS case_number' : `c.${c}`)).join(', ');
 const PERSON_READ_COLUMNS = [...new Set(['case_id', 'kind', 'ordinal', ...Object.values(PERSON_FIELDS).map((f) => f.column)])];
 /** The person kinds as SQL literals (a closed set: nothing else can be spliced into the text). */
 const PERSON_KIND_SQL: Record<PersonRow['kind'], string> = { VICTIM: 'VICTIM', ACCOMPANYING_MINOR: 'ACCOMPANYING_MINOR', RELATIVE: 'RELATIVE' };
@@ -83,46 +81,11 @@ export class CasesRepository {
    * case's columns repeated; one row with no person when it has none of those kinds). The caller still
    * decides per person what to decrypt and return (CaseView); `kinds` only bounds what is fetched.
    */
-  async findWithPersons(
-    id: string,
-    scope: ScopeSql,
-    kinds: Array<PersonRow['kind']>,
-    tx?: EntityManager,
-    opts: { assignNumber?: { provinceCode: string; year: number } } = {},
-  ): Promise<{ row: CaseRow; persons: PersonRow[] } | null> {
+  async findWithPersons(id: string, scope: ScopeSql, kinds: Array<PersonRow['kind']>, tx?: EntityManager): Promise<CaseWithPersons | null> {
     const p = new SqlParams();
     const s = scope(p);
-    const idParam = p.add(id);
-    // A new case's number, taken in this statement (one round trip less per reception): see assignCaseNumber.
-    // The SELECT sees the row as it was before the UPDATE, so the number comes from the CTE.
-    const numbering = opts.assignNumber ? caseNumberCte(p, idParam, opts.assignNumber.provinceCode, opts.assignNumber.year) : undefined;
-    // The kinds are spelled out as constants, not an array parameter: with `kind = ANY($n)` PostgreSQL
-    // judged the prepared statement's generic plan worse and re-planned it on every execution (≈ 0.3 ms of
-    // server CPU per read at 1M cases; measured in bench/README.md). They come from a closed set.
-    const kindList = kinds.length ? kinds.map((k) => `'${PERSON_KIND_SQL[k]}'`).join(', ') : null;
-    const rows = await this.run<Record<string, unknown>>(
-      tx,
-      `${numbering ? `WITH ${numbering} ` : ''}SELECT ${numbering ? CASE_READ_COLUMNS_NUMBERED : CASE_READ_COLUMNS}, ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields,
-              k.kek_version AS key_version, k.wrapped AS key_wrapped, ps.*
-         FROM cases c
-         LEFT JOIN data_keys k ON k.owner_id = c.id
-         LEFT JOIN LATERAL (
-              SELECT ${PERSON_SELECT}, pk.kek_version AS ${PERSON_PREFIX}key_version, pk.wrapped AS ${PERSON_PREFIX}key_wrapped
-                FROM persons p JOIN data_keys pk ON pk.owner_id = p.id
-               WHERE p.case_id = c.id AND ${kindList ? `p.kind IN (${kindList})` : 'FALSE'}
-               ORDER BY p.kind DESC, p.ordinal) ps ON TRUE
-        WHERE c.id = ${idParam} AND ${s.where}`,
-      p.values,
-    );
-    if (rows.length === 0) return null;
-    const persons: PersonRow[] = [];
-    for (const r of rows) {
-      if (r[`${PERSON_PREFIX}kind`] == null) continue;
-      const person: Record<string, unknown> = { id: r[`${PERSON_PREFIX}id`], key_version: r[`${PERSON_PREFIX}key_version`], key_wrapped: r[`${PERSON_PREFIX}key_wrapped`] };
-      for (const c of PERSON_READ_COLUMNS) person[c] = r[`${PERSON_PREFIX}${c}`];
-      persons.push(person as PersonRow);
-    }
-    return { row: rows[0] as CaseRow, persons };
+    const rows = await this.run<Record<string, unknown>>(tx, caseWithPersonsSql(s, p.add(id), kinds, STORED), p.values);
+    return caseWithPersonsOf(rows);
   }
 
   /**
@@ -200,15 +163,41 @@ export class CasesRepository {
    * A new case in ONE statement: its data keys, the case row, its persons and their blind indexes, as
    * data-modifying CTEs (one round trip instead of four: on loopback each costs ≈ 0.2 ms of CPU on both
    * sides, bench/README.md, session 7). Foreign keys are checked at the end of the statement, when every row
-   * exists.
+   * exists. The case gets a placeholder number: assignCaseNumber later in the transaction.
    */
-  async insertCase(tx: EntityManager, parts: { keys: StoredKey[]; caseRow: Record<string, unknown>; persons: Array<Record<string, unknown>>; indexes: BlindIndexRow[] }): Promise<void> {
+  async insertCase(tx: EntityManager, parts: NewCaseParts): Promise<void> {
     const p = new SqlParams();
-    const inserts = [insertKeysSql(p, parts.keys), insertRowsSql(p, 'cases', [parts.caseRow])];
-    if (parts.persons.length) inserts.push(insertRowsSql(p, 'persons', parts.persons));
-    if (parts.indexes.length) inserts.push(insertBlindIndexesSql(p, parts.indexes));
+    const inserts = newCaseInserts(p, parts);
     const last = inserts.pop()!;
-    await tx.query(`WITH ${inserts.map((sql, i) => `i${i} AS (${sql})`).join(', ')} ${last}`, p.values);
+    await tx.query(`WITH ${inserts.map((insert, i) => `i${i} AS (${insert.sql})`).join(', ')} ${last.sql}`, p.values);
+  }
+
+  /**
+   * A reception in ONE statement: insertCase's rows, the case's number (the province-year counter, see
+   * assignCaseNumber), and the new case with its persons read back through the actor's scope predicate, as
+   * findWithPersons returns it — selected from the rows the statement inserted (its RETURNING), since a
+   * statement does not see its own CTEs' writes in the tables. One round trip for what took three.
+   * The counter row stays locked from here to the commit: the audit append and COMMIT are all that may follow.
+   */
+  async insertNumberedCase(
+    tx: EntityManager,
+    parts: NewCaseParts,
+    numbering: { provinceCode: string; year: number },
+    scope: ScopeSql,
+    kinds: Array<PersonRow['kind']>,
+  ): Promise<CaseWithPersons> {
+    const p = new SqlParams();
+    const counter = counterCte(p, numbering.provinceCode, numbering.year);
+    const { case_number: _placeholder, ...caseRow } = parts.caseRow;
+    const inserts = newCaseInserts(p, { ...parts, caseRow }, { case_number: `(SELECT ${counter.number} FROM counter)` });
+    const s = scope(p);
+    const select = caseWithPersonsSql(s, p.add(parts.caseRow.id), kinds, { cases: 'new_case', persons: 'new_persons', keys: 'new_keys' });
+    const ctes = [`counter AS (${counter.sql})`, ...inserts.map((i, n) => `${i.name ?? `i${n}`} AS (${i.sql}${i.returning ? ` RETURNING ${i.returning}` : ''})`)];
+    const rows: Array<Record<string, unknown>> = await tx.query(`WITH ${ctes.join(',\n')}\n${select}`, p.values);
+    const found = caseWithPersonsOf(rows);
+    // The actor opened it, so their scope holds; anything else is a bug in the scope rules, not a 404.
+    if (!found) throw new Error('a new case is outside its creator\'s scope');
+    return found;
   }
 
   async replaceBlindIndexes(tx: EntityManager, personId: string, caseId: string, rows: Array<{ kind: string; value: number }>): Promise<void> {
@@ -254,10 +243,13 @@ export class CasesRepository {
 type StoredKey = WrappedKey & { ownerType: 'case' | 'person' | 'handover' | 'handover_person' };
 type BlindIndexRow = { personId: string; caseId: string; kind: string; value: number };
 
-/** Rows may carry different columns (sealing skips absent values): a column a row lacks gets its DEFAULT. */
-function insertRowsSql(p: SqlParams, table: 'cases' | 'persons' | 'case_transitions', rows: Array<Record<string, unknown>>): string {
-  const cols = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const tuples = rows.map((row) => `(${cols.map((c) => (c in row ? p.add(row[c]) : 'DEFAULT')).join(', ')})`);
+/**
+ * Rows may carry different columns (sealing skips absent values): a column a row lacks gets its DEFAULT.
+ * `expressions`: columns whose value is SQL of this module's own (never input), the same in every row.
+ */
+function insertRowsSql(p: SqlParams, table: 'cases' | 'persons' | 'case_transitions', rows: Array<Record<string, unknown>>, expressions: Record<string, string> = {}): string {
+  const cols = [...new Set([...rows.flatMap((row) => Object.keys(row)), ...Object.keys(expressions)])];
+  const tuples = rows.map((row) => `(${cols.map((c) => expressions[c] ?? (c in row ? p.add(row[c]) : 'DEFAULT')).join(', ')})`);
   return `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${tuples.join(', ')}`;
 }
 
@@ -272,18 +264,89 @@ function insertBlindIndexesSql(p: SqlParams, rows: BlindIndexRow[]): string {
 }
 
 /**
- * CTEs `counter` and `numbered`: the province-year counter moves by one (its row stays locked until commit) and
- * the case gets `province-year-serial` (gapless, at least 6 digits).
+ * The `counter` CTE: the province-year counter moves by one (its row stays locked until commit); `number` is
+ * the case number it gives, `province-year-serial` (gapless, at least 6 digits), over `counter`.
  */
-function caseNumberCte(p: SqlParams, idParam: string, provinceCode: string, year: number): string {
+function counterCte(p: SqlParams, provinceCode: string, year: number): { sql: string; number: string } {
   const province = p.add(provinceCode);
   const y = p.add(year);
-  return `counter AS (
-         INSERT INTO case_counters (province_code, year, last_value) VALUES (${province}, ${y}, 1)
+  return {
+    sql: `INSERT INTO case_counters (province_code, year, last_value) VALUES (${province}, ${y}, 1)
          ON CONFLICT (province_code, year) DO UPDATE SET last_value = case_counters.last_value + 1
-         RETURNING last_value),
+         RETURNING last_value`,
+    number: `${province} || '-' || ${y} || '-' || lpad(counter.last_value::text, GREATEST(6, length(counter.last_value::text)), '0')`,
+  };
+}
+
+/** CTEs `counter` and `numbered`: an existing case (of this transaction) gets its number. */
+function caseNumberCte(p: SqlParams, idParam: string, provinceCode: string, year: number): string {
+  const counter = counterCte(p, provinceCode, year);
+  return `counter AS (${counter.sql}),
        numbered AS (
-         UPDATE cases SET case_number = ${province} || '-' || ${y} || '-' || lpad(counter.last_value::text, GREATEST(6, length(counter.last_value::text)), '0')
+         UPDATE cases SET case_number = ${counter.number}
            FROM counter WHERE cases.id = ${idParam}::uuid
          RETURNING cases.case_number)`;
+}
+
+/** The rows of a new case, ready to insert (ciphertexts sealed, blind indexes computed). */
+export interface NewCaseParts {
+  keys: StoredKey[];
+  caseRow: Record<string, unknown> & { id: string };
+  persons: Array<Record<string, unknown>>;
+  indexes: BlindIndexRow[];
+}
+
+/** The INSERTs of a new case, in dependency order; `name`/`returning` where a read-back selects from them. */
+function newCaseInserts(p: SqlParams, parts: NewCaseParts, caseExpressions: Record<string, string> = {}): Array<{ sql: string; name?: string; returning?: string }> {
+  const inserts: Array<{ sql: string; name?: string; returning?: string }> = [
+    { sql: insertKeysSql(p, parts.keys), name: 'new_keys', returning: 'owner_id, kek_version, wrapped' },
+    { sql: insertRowsSql(p, 'cases', [parts.caseRow], caseExpressions), name: 'new_case', returning: '*' },
+  ];
+  if (parts.persons.length) inserts.push({ sql: insertRowsSql(p, 'persons', parts.persons), name: 'new_persons', returning: '*' });
+  if (parts.indexes.length) inserts.push({ sql: insertBlindIndexesSql(p, parts.indexes) });
+  return inserts;
+}
+
+/** Where a case read takes its rows from: the tables, or the CTEs of a statement that just inserted them. */
+interface CaseSources {
+  cases: string;
+  persons: string;
+  keys: string;
+}
+const STORED: CaseSources = { cases: 'cases', persons: 'persons', keys: 'data_keys' };
+
+export interface CaseWithPersons {
+  row: CaseRow;
+  persons: PersonRow[];
+}
+
+/** The SELECT of findWithPersons over `from` (one row per person of `kinds`, or one row without a person). */
+function caseWithPersonsSql(s: ReturnType<ScopeSql>, idParam: string, kinds: Array<PersonRow['kind']>, from: CaseSources): string {
+  // The kinds are spelled out as constants, not an array parameter: with `kind = ANY($n)` PostgreSQL
+  // judged the prepared statement's generic plan worse and re-planned it on every execution (≈ 0.3 ms of
+  // server CPU per read at 1M cases; measured in bench/README.md). They come from a closed set.
+  const kindList = kinds.length ? kinds.map((k) => `'${PERSON_KIND_SQL[k]}'`).join(', ') : null;
+  return `SELECT ${CASE_READ_COLUMNS}, ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields,
+              k.kek_version AS key_version, k.wrapped AS key_wrapped, ps.*
+         FROM ${from.cases} c
+         LEFT JOIN ${from.keys} k ON k.owner_id = c.id
+         LEFT JOIN LATERAL (
+              SELECT ${PERSON_SELECT}, pk.kek_version AS ${PERSON_PREFIX}key_version, pk.wrapped AS ${PERSON_PREFIX}key_wrapped
+                FROM ${from.persons} p JOIN ${from.keys} pk ON pk.owner_id = p.id
+               WHERE p.case_id = c.id AND ${kindList ? `p.kind IN (${kindList})` : 'FALSE'}
+               ORDER BY p.kind DESC, p.ordinal) ps ON TRUE
+        WHERE c.id = ${idParam} AND ${s.where}`;
+}
+
+/** Splits caseWithPersonsSql's rows into the case and its persons. */
+function caseWithPersonsOf(rows: Array<Record<string, unknown>>): CaseWithPersons | null {
+  if (rows.length === 0) return null;
+  const persons: PersonRow[] = [];
+  for (const r of rows) {
+    if (r[`${PERSON_PREFIX}kind`] == null) continue;
+    const person: Record<string, unknown> = { id: r[`${PERSON_PREFIX}id`], key_version: r[`${PERSON_PREFIX}key_version`], key_wrapped: r[`${PERSON_PREFIX}key_wrapped`] };
+    for (const c of PERSON_READ_COLUMNS) person[c] = r[`${PERSON_PREFIX}${c}`];
+    persons.push(person as PersonRow);
+  }
+  return { row: rows[0] as CaseRow, persons };
 }

@@ -13,7 +13,7 @@ import { decodeCursor } from '../common/pagination';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ageAt, ageBand } from './age';
 import { CASE_TABLE, CaseView, PERSON_TABLE, renderCase } from './case-view';
-import { CaseRow, CasesRepository, PersonRow, ScopeSql } from './cases.repository';
+import { CaseRow, CasesRepository, CaseWithPersons, NewCaseParts, PersonRow, ScopeSql } from './cases.repository';
 import type { CreateCaseDto } from './dto/create-case.dto';
 import type { ListCasesQuery } from './dto/list-cases.query';
 import type { PersonInputDto } from './dto/person.dto';
@@ -90,10 +90,11 @@ export class CasesService {
         });
         if (claim.replay) return { replayOf: claim.resourceId };
       }
-      await this.openCase(tx, actor, caseId, dto, receivedAt);
-      // The two serialised steps last (the province's counter row, then the audit chain), right before commit;
-      // the number is taken in the statement that reads the case back for the answer.
-      const result = await this.renderInTx(tx, actor, caseId, 201, { provinceCode: dto.provinceCode, year: receivedAt.getUTCFullYear() });
+      // Rows, case number and the read-back for the answer in one statement. The two serialised steps (the
+      // province's counter row, then the audit chain) are held from it to the commit, nothing else between.
+      const parts = this.newCaseParts(actor, caseId, dto, receivedAt);
+      const found = await this.repo.insertNumberedCase(tx, parts, { provinceCode: dto.provinceCode, year: receivedAt.getUTCFullYear() }, this.scope(actor), this.readableKinds(actor));
+      const result = this.render(actor, found, 201);
       await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'case.create', resourceType: 'case', resourceId: caseId, fields: this.writtenPaths(dto), purpose: DEFAULT_PURPOSE },
       ]);
@@ -210,17 +211,16 @@ export class CasesService {
 
   /**
    * Writes a new case with its persons, data keys and blind indexes inside `tx`, and returns a function that
-   * gives it its case number: call that late, just before the audit append (see assignCaseNumber). Also used
-   * by other reception paths (border handovers), which open cases at another agency than the actor's.
+   * gives it its case number: call that late, just before the audit append (see assignCaseNumber). Used by
+   * other reception paths (border handovers), which open cases at another agency than the actor's.
    */
-  async openCase(
-    tx: EntityManager,
-    actor: Actor,
-    caseId: string,
-    dto: CreateCaseDto,
-    receivedAt: Date,
-    opts: { ownerAgencyId?: string; sourceHandoverId?: string } = {},
-  ): Promise<() => Promise<string>> {
+  async openCase(tx: EntityManager, actor: Actor, caseId: string, dto: CreateCaseDto, receivedAt: Date, opts: NewCaseOptions = {}): Promise<() => Promise<string>> {
+    await this.repo.insertCase(tx, this.newCaseParts(actor, caseId, dto, receivedAt, opts));
+    return () => this.repo.assignCaseNumber(tx, caseId, dto.provinceCode, receivedAt.getUTCFullYear());
+  }
+
+  /** The rows of a new case: data keys, the case, its persons (values sealed) and their blind indexes. */
+  private newCaseParts(actor: Actor, caseId: string, dto: CreateCaseDto, receivedAt: Date, opts: NewCaseOptions = {}): NewCaseParts {
     const keys: Array<WrappedKey & { ownerType: 'case' | 'person' }> = [];
     const caseKey = this.protection.newKey(caseId);
     keys.push({ ...caseKey.stored, ownerType: 'case' });
@@ -259,7 +259,7 @@ export class CasesService {
 
     const caseRow = {
       id: caseId,
-      case_number: `pending:${caseId}`, // unique until assignCaseNumber, in the same transaction
+      case_number: `pending:${caseId}`, // unique until its number is assigned, in the same transaction
       owner_agency_id: opts.ownerAgencyId ?? actor.agencyId,
       source_handover_id: opts.sourceHandoverId ?? null,
       province_code: dto.provinceCode,
@@ -274,13 +274,12 @@ export class CasesService {
       created_by: actor.userId,
       ...this.protection.seal(CASE_TABLE, CASE_FIELDS, caseId, caseKey.dataKey, { summary: dto.summary }),
     };
-    await this.repo.insertCase(tx, {
+    return {
       keys,
       caseRow,
       persons: personRows.map((p) => p.row),
       indexes: personRows.flatMap((p) => p.indexes.map((ix) => ({ personId: p.id, caseId, ...ix }))),
-    });
-    return () => this.repo.assignCaseNumber(tx, caseId, dto.provinceCode, receivedAt.getUTCFullYear());
+    };
   }
 
   private async applyUpdate(tx: EntityManager, row: CaseRow, dto: UpdateCaseDto): Promise<void> {
@@ -318,10 +317,16 @@ export class CasesService {
   }
 
   /** Renders the case as the actor sees it, inside the transaction that changed it (no separate read event). */
-  private async renderInTx(tx: EntityManager, actor: Actor, id: string, status = 201, assignNumber?: { provinceCode: string; year: number }): Promise<CaseResult> {
-    const found = await this.repo.findWithPersons(id, this.scope(actor), this.readableKinds(actor), tx, { assignNumber });
+  private async renderInTx(tx: EntityManager, actor: Actor, id: string, status: number): Promise<CaseResult> {
+    const found = await this.repo.findWithPersons(id, this.scope(actor), this.readableKinds(actor), tx);
     if (!found) throw ProblemException.notFound('case');
+    return this.render(actor, found, status);
+  }
+
+  private render(actor: Actor, found: CaseWithPersons, status: number): CaseResult {
     const view = CaseView.forRead(actor.role, found.row);
     return { status, body: renderCase(this.protection, view, found.row, found.persons).body, etag: etagOf(found.row.version) };
   }
 }
+
+type NewCaseOptions = { ownerAgencyId?: string; sourceHandoverId?: string };
