@@ -5,6 +5,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import * as argon2 from 'argon2';
 import { Client, Pool } from 'pg';
+import { SERVER_NODE_FLAGS } from '../src/bootstrap/node-flags';
 import { loadKeysAndMigrate } from '../src/bootstrap/prepare-runtime';
 import { loadConfig } from '../src/config/app-config';
 import { blindIndexesForPerson, generateKeyFile } from '../src/crypto';
@@ -333,7 +334,8 @@ async function main(): Promise<void> {
   const appPort = await freePort();
   const basePort = await freePort();
   const profileDir = path.join(RESULTS, `${STAMP}-profiles`);
-  const nodeArgs: string[] = [];
+  // Both servers run with the V8 flags `npm start` uses (the same runtime; src/bootstrap/node-flags.ts).
+  const nodeArgs: string[] = [...SERVER_NODE_FLAGS];
   if (PROFILE) {
     mkdirSync(profileDir, { recursive: true });
     nodeArgs.push('-r', path.resolve(__dirname, 'cpu-profile-preload.js'));
