@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AuditService } from '../src/audit';
+import * as appendProtocol from '../src/audit/append-protocol';
 import { appendToChain, AUDIT_LOCK_KEY, chainConnection } from '../src/audit/append-protocol';
 import { GroupCommitWriter } from '../src/audit/group-commit-writer';
 import { createTestApp, TestApp } from './support/app';
@@ -100,6 +101,37 @@ describe('audit: every case read and write appends exactly one event with the fi
 });
 
 describe('audit: concurrent appends keep one unbroken chain', () => {
+  it('a reception whose guess of the audit head is stale (another process appended) is chained onto the real head', async () => {
+    const { t, cw } = await world();
+    try {
+      await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(700)).expect(201); // the process knows the head
+      // Another process (a second app instance, a CLI) appends: this process's guess is now one event behind.
+      const other = new Client({ connectionString: t.databaseUrl });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await appendToChain(chainConnection(other), t.keyring.auditKey, [{ actor: SYSTEM, event: { action: 'test.other_process', resourceType: 'test' } }]);
+        await other.query('COMMIT');
+      } finally {
+        await other.end();
+      }
+      const [{ seq: otherSeq }] = await t.sql<{ seq: string }>(`SELECT seq FROM audit_events WHERE action = 'test.other_process' ORDER BY seq DESC LIMIT 1`);
+      // The embedded append misses and the events go again onto the head it returned (the second call, once).
+      const second = jest.spyOn(appendProtocol, 'appendOptimistic');
+      try {
+        const created = await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(701)).expect(201);
+        expect(second).toHaveBeenCalledTimes(1);
+        const events = await t.sql<{ seq: string }>(`SELECT seq FROM audit_events WHERE action = 'case.create' AND resource_id = $1`, [created.body.id]);
+        expect(events.map((e) => Number(e.seq))).toEqual([Number(otherSeq) + 1]);
+      } finally {
+        second.mockRestore();
+      }
+      expect(await t.app.get(AuditService).verify('full')).toMatchObject({ valid: true, firstBroken: null });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('parallel reads (group commit), writes (in transactions) and standalone appends from several connections', async () => {
     const { t, cw } = await world();
     try {

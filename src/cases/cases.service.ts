@@ -90,21 +90,22 @@ export class CasesService {
         });
         if (claim.replay) return { replayOf: claim.resourceId };
       }
-      // Rows, case number and the read-back for the answer in one statement. The two serialised steps (the
-      // province's counter row, then the audit chain) are held from it to the commit, nothing else between.
+      // Rows, case number, audit event and the read-back for the answer in one statement, then COMMIT: the two
+      // serialised steps (the province's counter row, the audit chain) are held for no more than that.
       const parts = this.newCaseParts(actor, caseId, dto, receivedAt);
-      const found = await this.repo.insertNumberedCase(tx, parts, { provinceCode: dto.provinceCode, year: receivedAt.getUTCFullYear() }, this.scope(actor), this.readableKinds(actor));
-      const result = this.render(actor, found, 201);
-      await this.audit.appendInTransaction(tx, auditActorOf(actor), [
+      const audit = this.audit.embeddedAppend(auditActorOf(actor), [
         { action: 'case.create', resourceType: 'case', resourceId: caseId, fields: this.writtenPaths(dto), purpose: DEFAULT_PURPOSE },
       ]);
-      return { result };
+      const found = await this.repo.insertNumberedCase(tx, parts, { provinceCode: dto.provinceCode, year: receivedAt.getUTCFullYear() }, this.scope(actor), this.readableKinds(actor), audit);
+      await audit.settle(tx, found.audit);
+      return { found };
     });
     if ('replayOf' in outcome) {
       const replay = await this.get(actor, outcome.replayOf as string, DEFAULT_PURPOSE);
       return { ...replay, status: 201 };
     }
-    return outcome.result;
+    // Rendered after the commit (decryption is pure work on rows already read; nothing leaves before this).
+    return this.render(actor, outcome.found, 201);
   }
 
   async get(actor: Actor, id: string, purpose = DEFAULT_PURPOSE): Promise<CaseResult> {
