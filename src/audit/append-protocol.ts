@@ -138,41 +138,16 @@ export async function appendOptimistic(
   expected: ChainHead | undefined,
   pending: PendingEvent[],
 ): Promise<{ records: AuditRecord[]; head: ChainHead }> {
-  let from: ChainHead = expected ?? UNKNOWN_HEAD; // unknown: the first call returns the head
+  let from: ChainHead = expected ?? { seq: -1, mac: Buffer.alloc(0) }; // unknown: the first call returns the head
   for (let attempt = 0; ; attempt++) {
-    const call = optimisticAppendCall(key, from, pending);
-    const result = await client.query({ ...OPTIMISTIC_APPEND, values: call.values });
-    const row = result.rows[0] as AppendResult;
-    if (row.appended) return { records: call.records, head: call.head };
+    const { records, rows, head } = chainOnto(key, from, pending);
+    const events = rows.map((r) => Object.fromEntries(JSON_COLUMNS.map((c, i) => [c, r[i] instanceof Buffer ? (r[i] as Buffer).toString('hex') : r[i]])));
+    const result = await client.query({ ...OPTIMISTIC_APPEND, values: [from.seq, from.mac, JSON.stringify(events)] });
+    const row = result.rows[0] as { head_seq: string; head_mac: Buffer; appended: boolean };
+    const current: ChainHead = { seq: Number(row.head_seq), mac: row.head_mac };
+    if (row.appended) return { records, head };
     // Bounded: under a storm of write transactions give up (fail closed) rather than spin.
     if (attempt >= 20) throw new Error('the audit head kept moving; batch not appended');
-    from = headOfResult(row);
+    from = current;
   }
-}
-
-/** What audit_append answers: the head after the call, and whether the events were appended onto `expected`. */
-export interface AppendResult {
-  head_seq: string | number;
-  head_mac: Buffer;
-  appended: boolean;
-}
-
-const UNKNOWN_HEAD: ChainHead = { seq: -1, mac: Buffer.alloc(0) };
-
-export const headOfResult = (row: AppendResult): ChainHead => ({ seq: Number(row.head_seq), mac: row.head_mac });
-
-/**
- * The arguments of ONE audit_append call: `pending` chained onto `from`, the records, and the head it makes.
- * For callers that send the call inside a larger statement of their own (AuditService.embeddedAppend).
- */
-export function optimisticAppendCall(key: Buffer, from: ChainHead | undefined, pending: PendingEvent[]): { records: AuditRecord[]; head: ChainHead; values: [number, Buffer, string] } {
-  const start = from ?? UNKNOWN_HEAD;
-  const { records, rows, head } = chainOnto(key, start, pending);
-  const events = rows.map((r) => Object.fromEntries(JSON_COLUMNS.map((c, i) => [c, r[i] instanceof Buffer ? (r[i] as Buffer).toString('hex') : r[i]])));
-  return { records, head, values: [start.seq, start.mac, JSON.stringify(events)] };
-}
-
-/** The call as SQL, for embedding (a CTE): `add` binds each argument as a parameter of the caller's statement. */
-export function appendCallSql(values: [number, Buffer, string], add: (value: unknown) => string): string {
-  return `SELECT head_seq, head_mac, appended FROM audit_append(${values.map((v) => add(v)).join(', ')})`;
 }

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ProblemException } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Keyring } from '../crypto';
-import { appendCallSql, AppendResult, appendOptimistic, headOfResult, HEAD_SQL, optimisticAppendCall, PendingEvent } from './append-protocol';
+import { appendOptimistic, HEAD_SQL, PendingEvent } from './append-protocol';
 import type { AuditActor, AuditEventInput } from './audit.types';
 import { Checkpointer } from './checkpointer';
 import { appendCheckpoint, makeCheckpoint, readCheckpoints } from './checkpoints';
@@ -18,12 +18,6 @@ import { verifyChain, VerifyResult } from './verifier';
 const CHECKPOINT_INTERVAL_MS = 5000;
 /** Check daily that the coming months' partitions exist (the migration also creates them years ahead). */
 const PARTITION_CHECK_MS = 24 * 3600 * 1000;
-
-/** An audit append embedded in a write statement of the caller's (AuditService.embeddedAppend). */
-export interface EmbeddedAppend {
-  sql(add: (value: unknown) => string): string;
-  settle(manager: EntityManager, result: AppendResult | undefined): Promise<void>;
-}
 
 /** Only error names and SQLSTATEs are logged: driver messages may quote parameters. */
 const errInfo = (e: unknown) => ({ name: (e as Error)?.name, code: (e as { code?: string })?.code });
@@ -103,35 +97,6 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     const { head } = await appendOptimistic(client, this.keyring.auditKey, this.writer?.lastHead, pending);
     this.writer?.noteHead(head); // the next write's guess, and the read batcher's
     this.checkpointer?.noteAppended(pending.length); // absent when used outside Nest (CLI, seeding)
-  }
-
-  /**
-   * appendInTransaction with the call embedded in the caller's own write statement (one round trip less): the
-   * same protocol — audit_append inside the caller's transaction, chained onto the newest head this process
-   * knows. `sql(add)` is the call (a CTE selecting head_seq, head_mac, appended; `add` binds a parameter of the
-   * caller's statement); after the statement, `settle(manager, result)` with the row it selected: done when it
-   * appended, else the events are chained again onto the head it returned and appended in a second call (the
-   * chain lock is this transaction's by then, so that one cannot miss). No result — the call did not run —
-   * fails, and the caller's transaction must roll back.
-   */
-  embeddedAppend(actor: AuditActor, events: AuditEventInput[]): EmbeddedAppend {
-    const pending = toPending(actor, events);
-    if (pending.length === 0) throw new Error('embeddedAppend needs at least one event');
-    const call = optimisticAppendCall(this.keyring.auditKey, this.writer?.lastHead, pending);
-    return {
-      sql: (add) => appendCallSql(call.values, add),
-      settle: async (manager, result) => {
-        const runner = manager.queryRunner;
-        if (!result || !runner?.isTransactionActive) throw new Error('the embedded audit append did not run in a transaction');
-        let head = call.head;
-        if (!result.appended) {
-          const client = (await runner.connect()) as Parameters<typeof appendOptimistic>[0];
-          head = (await appendOptimistic(client, this.keyring.auditKey, headOfResult(result), pending)).head;
-        }
-        this.writer?.noteHead(head);
-        this.checkpointer?.noteAppended(pending.length);
-      },
-    };
   }
 
   /**

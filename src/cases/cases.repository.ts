@@ -4,7 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CASE_FIELDS, PERSON_FIELDS } from '../access/field-registry';
 import type { WrappedKey } from '../access/field-protection.service';
 import { SqlParams } from '../access/sql-params';
-import type { AppendResult, EmbeddedAppend } from '../audit';
 import { rawQuery } from '../database/raw-query';
 
 /** A case row as selected, with the reasons of access that hold for the actor and the case's wrapped key. */
@@ -175,13 +174,10 @@ export class CasesRepository {
 
   /**
    * A reception in ONE statement: insertCase's rows, the case's number (the province-year counter, see
-   * assignCaseNumber), the audit append (AuditService.embeddedAppend) and the new case with its persons read
-   * back through the actor's scope predicate, as findWithPersons returns it — selected from the rows the
-   * statement inserted (its RETURNING), since a statement does not see its own CTEs' writes in the tables.
-   * One round trip for what took four; only COMMIT follows, so the counter row and the chain lock (both held
-   * to the commit) are held for the rest of this statement and the commit, and for no app work between.
-   * The audit call is a scalar subquery of the select list, so it runs when the first row is projected: after
-   * the case (and its number) exists and the scope predicate has held.
+   * assignCaseNumber), and the new case with its persons read back through the actor's scope predicate, as
+   * findWithPersons returns it — selected from the rows the statement inserted (its RETURNING), since a
+   * statement does not see its own CTEs' writes in the tables. One round trip for what took three.
+   * The counter row stays locked from here to the commit: the audit append and COMMIT are all that may follow.
    */
   async insertNumberedCase(
     tx: EntityManager,
@@ -189,27 +185,19 @@ export class CasesRepository {
     numbering: { provinceCode: string; year: number },
     scope: ScopeSql,
     kinds: Array<PersonRow['kind']>,
-    audit: EmbeddedAppend,
-  ): Promise<CaseWithPersons & { audit: AppendResult }> {
+  ): Promise<CaseWithPersons> {
     const p = new SqlParams();
-    const add = (v: unknown) => p.add(v);
     const counter = counterCte(p, numbering.provinceCode, numbering.year);
     const { case_number: _placeholder, ...caseRow } = parts.caseRow;
     const inserts = newCaseInserts(p, { ...parts, caseRow }, { case_number: `(SELECT ${counter.number} FROM counter)` });
-    const auditCall = audit.sql(add);
     const s = scope(p);
-    const select = caseWithPersonsSql(s, p.add(parts.caseRow.id), kinds, { cases: 'new_case', persons: 'new_persons', keys: 'new_keys' }, AUDIT_RESULT_COLUMNS);
-    const ctes = [
-      `counter AS (${counter.sql})`,
-      ...inserts.map((i, n) => `${i.name ?? `i${n}`} AS (${i.sql}${i.returning ? ` RETURNING ${i.returning}` : ''})`),
-      `audit AS (${auditCall})`,
-    ];
+    const select = caseWithPersonsSql(s, p.add(parts.caseRow.id), kinds, { cases: 'new_case', persons: 'new_persons', keys: 'new_keys' });
+    const ctes = [`counter AS (${counter.sql})`, ...inserts.map((i, n) => `${i.name ?? `i${n}`} AS (${i.sql}${i.returning ? ` RETURNING ${i.returning}` : ''})`)];
     const rows: Array<Record<string, unknown>> = await tx.query(`WITH ${ctes.join(',\n')}\n${select}`, p.values);
     const found = caseWithPersonsOf(rows);
     // The actor opened it, so their scope holds; anything else is a bug in the scope rules, not a 404.
     if (!found) throw new Error('a new case is outside its creator\'s scope');
-    const r = rows[0];
-    return { ...found, audit: { head_seq: r.audit_head_seq as string, head_mac: r.audit_head_mac as Buffer, appended: r.audit_appended as boolean } };
+    return found;
   }
 
   async replaceBlindIndexes(tx: EntityManager, personId: string, caseId: string, rows: Array<{ kind: string; value: number }>): Promise<void> {
@@ -326,9 +314,6 @@ interface CaseSources {
   keys: string;
 }
 const STORED: CaseSources = { cases: 'cases', persons: 'persons', keys: 'data_keys' };
-/** The embedded audit call's answer, as scalar subqueries (run once, at the first row; see insertNumberedCase). */
-const AUDIT_RESULT_COLUMNS = `,
-              (SELECT head_seq FROM audit) AS audit_head_seq, (SELECT head_mac FROM audit) AS audit_head_mac, (SELECT appended FROM audit) AS audit_appended`;
 
 export interface CaseWithPersons {
   row: CaseRow;
@@ -336,13 +321,13 @@ export interface CaseWithPersons {
 }
 
 /** The SELECT of findWithPersons over `from` (one row per person of `kinds`, or one row without a person). */
-function caseWithPersonsSql(s: ReturnType<ScopeSql>, idParam: string, kinds: Array<PersonRow['kind']>, from: CaseSources, extraColumns = ''): string {
+function caseWithPersonsSql(s: ReturnType<ScopeSql>, idParam: string, kinds: Array<PersonRow['kind']>, from: CaseSources): string {
   // The kinds are spelled out as constants, not an array parameter: with `kind = ANY($n)` PostgreSQL
   // judged the prepared statement's generic plan worse and re-planned it on every execution (≈ 0.3 ms of
   // server CPU per read at 1M cases; measured in bench/README.md). They come from a closed set.
   const kindList = kinds.length ? kinds.map((k) => `'${PERSON_KIND_SQL[k]}'`).join(', ') : null;
   return `SELECT ${CASE_READ_COLUMNS}, ${s.reasons} AS reasons, ${s.referralFields} AS referral_fields,
-              k.kek_version AS key_version, k.wrapped AS key_wrapped, ps.*${extraColumns}
+              k.kek_version AS key_version, k.wrapped AS key_wrapped, ps.*
          FROM ${from.cases} c
          LEFT JOIN ${from.keys} k ON k.owner_id = c.id
          LEFT JOIN LATERAL (

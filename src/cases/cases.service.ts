@@ -90,21 +90,23 @@ export class CasesService {
         });
         if (claim.replay) return { replayOf: claim.resourceId };
       }
-      // Rows, case number, audit event and the read-back for the answer in one statement, then COMMIT: the two
-      // serialised steps (the province's counter row, the audit chain) are held for no more than that.
+      // Rows, case number and the read-back for the answer in one statement; then the audit append and COMMIT.
+      // The two serialised steps (the province's counter row, then the audit chain) are held from that statement
+      // to the commit, so nothing else happens in between: the answer is rendered after the commit. (Embedding
+      // the append in the statement too was tried: its head guess is taken before the statement waits for the
+      // counter, so under contention it was always stale and cost a second call — bench/README.md, session 8.)
       const parts = this.newCaseParts(actor, caseId, dto, receivedAt);
-      const audit = this.audit.embeddedAppend(auditActorOf(actor), [
+      const found = await this.repo.insertNumberedCase(tx, parts, { provinceCode: dto.provinceCode, year: receivedAt.getUTCFullYear() }, this.scope(actor), this.readableKinds(actor));
+      await this.audit.appendInTransaction(tx, auditActorOf(actor), [
         { action: 'case.create', resourceType: 'case', resourceId: caseId, fields: this.writtenPaths(dto), purpose: DEFAULT_PURPOSE },
       ]);
-      const found = await this.repo.insertNumberedCase(tx, parts, { provinceCode: dto.provinceCode, year: receivedAt.getUTCFullYear() }, this.scope(actor), this.readableKinds(actor), audit);
-      await audit.settle(tx, found.audit);
       return { found };
     });
     if ('replayOf' in outcome) {
       const replay = await this.get(actor, outcome.replayOf as string, DEFAULT_PURPOSE);
       return { ...replay, status: 201 };
     }
-    // Rendered after the commit (decryption is pure work on rows already read; nothing leaves before this).
+    // Decryption is pure work on rows already read: after the commit, outside the locks (nothing leaves before).
     return this.render(actor, outcome.found, 201);
   }
 
