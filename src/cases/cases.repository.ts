@@ -176,7 +176,8 @@ export class CasesRepository {
    * A reception in ONE statement: insertCase's rows, the case's number (the province-year counter, see
    * assignCaseNumber), and the new case with its persons read back through the actor's scope predicate, as
    * findWithPersons returns it — selected from the rows the statement inserted (its RETURNING), since a
-   * statement does not see its own CTEs' writes in the tables. One round trip for what took three.
+   * statement does not see its own CTEs' writes in the tables. One round trip for what took two (three before
+   * session 7).
    * The counter row stays locked from here to the commit: the audit append and COMMIT are all that may follow.
    */
   async insertNumberedCase(
@@ -188,7 +189,7 @@ export class CasesRepository {
   ): Promise<CaseWithPersons> {
     const p = new SqlParams();
     const counter = counterCte(p, numbering.provinceCode, numbering.year);
-    const { case_number: _placeholder, ...caseRow } = parts.caseRow;
+    const { case_number: _placeholder, ...caseRow } = parts.caseRow; // the number comes from the counter instead
     const inserts = newCaseInserts(p, { ...parts, caseRow }, { case_number: `(SELECT ${counter.number} FROM counter)` });
     const s = scope(p);
     const select = caseWithPersonsSql(s, p.add(parts.caseRow.id), kinds, { cases: 'new_case', persons: 'new_persons', keys: 'new_keys' });
