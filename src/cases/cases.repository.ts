@@ -133,7 +133,14 @@ export class CasesRepository {
    */
   async assignCaseNumber(tx: EntityManager, caseId: string, provinceCode: string, year: number): Promise<string> {
     const p = new SqlParams();
-    const rows: Array<{ case_number: string }> = await tx.query(`WITH ${caseNumberCte(p, p.add(caseId), provinceCode, year)} SELECT case_number FROM numbered`, p.values);
+    const counter = counterCte(p, provinceCode, year);
+    const rows: Array<{ case_number: string }> = await tx.query(
+      // A SELECT at the top: TypeORM answers a top-level UPDATE … RETURNING with [rows, count].
+      `WITH counter AS (${counter.sql}),
+            numbered AS (UPDATE cases SET case_number = ${counter.number} FROM counter WHERE cases.id = ${p.add(caseId)}::uuid RETURNING cases.case_number)
+       SELECT case_number FROM numbered`,
+      p.values,
+    );
     return rows[0].case_number;
   }
 
@@ -167,9 +174,8 @@ export class CasesRepository {
    */
   async insertCase(tx: EntityManager, parts: NewCaseParts): Promise<void> {
     const p = new SqlParams();
-    const inserts = newCaseInserts(p, parts);
-    const last = inserts.pop()!;
-    await tx.query(`WITH ${inserts.map((insert, i) => `i${i} AS (${insert.sql})`).join(', ')} ${last.sql}`, p.values);
+    // Data-modifying CTEs run to completion even when nothing selects from them.
+    await tx.query(`WITH ${newCaseCtes(p, parts)} SELECT 1`, p.values);
   }
 
   /**
@@ -190,11 +196,10 @@ export class CasesRepository {
     const p = new SqlParams();
     const counter = counterCte(p, numbering.provinceCode, numbering.year);
     const { case_number: _placeholder, ...caseRow } = parts.caseRow; // the number comes from the counter instead
-    const inserts = newCaseInserts(p, { ...parts, caseRow }, { case_number: `(SELECT ${counter.number} FROM counter)` });
+    const inserts = newCaseCtes(p, { ...parts, caseRow }, { returning: true, caseExpressions: { case_number: `(SELECT ${counter.number} FROM counter)` } });
     const s = scope(p);
     const select = caseWithPersonsSql(s, p.add(parts.caseRow.id), kinds, { cases: 'new_case', persons: 'new_persons', keys: 'new_keys' });
-    const ctes = [`counter AS (${counter.sql})`, ...inserts.map((i, n) => `${i.name ?? `i${n}`} AS (${i.sql}${i.returning ? ` RETURNING ${i.returning}` : ''})`)];
-    const rows: Array<Record<string, unknown>> = await tx.query(`WITH ${ctes.join(',\n')}\n${select}`, p.values);
+    const rows: Array<Record<string, unknown>> = await tx.query(`WITH counter AS (${counter.sql}),\n${inserts}\n${select}`, p.values);
     const found = caseWithPersonsOf(rows);
     // The actor opened it, so their scope holds; anything else is a bug in the scope rules, not a 404.
     if (!found) throw new Error('a new case is outside its creator\'s scope');
@@ -279,16 +284,6 @@ function counterCte(p: SqlParams, provinceCode: string, year: number): { sql: st
   };
 }
 
-/** CTEs `counter` and `numbered`: an existing case (of this transaction) gets its number. */
-function caseNumberCte(p: SqlParams, idParam: string, provinceCode: string, year: number): string {
-  const counter = counterCte(p, provinceCode, year);
-  return `counter AS (${counter.sql}),
-       numbered AS (
-         UPDATE cases SET case_number = ${counter.number}
-           FROM counter WHERE cases.id = ${idParam}::uuid
-         RETURNING cases.case_number)`;
-}
-
 /** The rows of a new case, ready to insert (ciphertexts sealed, blind indexes computed). */
 export interface NewCaseParts {
   keys: StoredKey[];
@@ -297,15 +292,18 @@ export interface NewCaseParts {
   indexes: BlindIndexRow[];
 }
 
-/** The INSERTs of a new case, in dependency order; `name`/`returning` where a read-back selects from them. */
-function newCaseInserts(p: SqlParams, parts: NewCaseParts, caseExpressions: Record<string, string> = {}): Array<{ sql: string; name?: string; returning?: string }> {
-  const inserts: Array<{ sql: string; name?: string; returning?: string }> = [
-    { sql: insertKeysSql(p, parts.keys), name: 'new_keys', returning: 'owner_id, kek_version, wrapped' },
-    { sql: insertRowsSql(p, 'cases', [parts.caseRow], caseExpressions), name: 'new_case', returning: '*' },
+/**
+ * The INSERTs of a new case as CTEs `new_keys`, `new_case`, `new_persons`, `new_indexes`. With `returning`, the
+ * first three return their rows, for a read-back in the same statement (caseWithPersonsSql over them).
+ */
+function newCaseCtes(p: SqlParams, parts: NewCaseParts, opts: { returning?: boolean; caseExpressions?: Record<string, string> } = {}): string {
+  const ctes = [
+    ['new_keys', insertKeysSql(p, parts.keys), 'owner_id, kek_version, wrapped'],
+    ['new_case', insertRowsSql(p, 'cases', [parts.caseRow], opts.caseExpressions), '*'],
   ];
-  if (parts.persons.length) inserts.push({ sql: insertRowsSql(p, 'persons', parts.persons), name: 'new_persons', returning: '*' });
-  if (parts.indexes.length) inserts.push({ sql: insertBlindIndexesSql(p, parts.indexes) });
-  return inserts;
+  if (parts.persons.length) ctes.push(['new_persons', insertRowsSql(p, 'persons', parts.persons), '*']);
+  if (parts.indexes.length) ctes.push(['new_indexes', insertBlindIndexesSql(p, parts.indexes), '']);
+  return ctes.map(([name, sql, returning]) => `${name} AS (${sql}${opts.returning && returning ? ` RETURNING ${returning}` : ''})`).join(',\n');
 }
 
 /** Where a case read takes its rows from: the tables, or the CTEs of a statement that just inserted them. */
