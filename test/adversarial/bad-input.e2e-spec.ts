@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
+import { securityHeaders } from '../../src/bootstrap/security-headers';
 import { MAX_JSON_DEPTH } from '../../src/common/json-body';
 import { createTestApp, TestApp } from '../support/app';
 import {
@@ -93,7 +94,7 @@ describe('adversarial: bad input', () => {
     } catch {
       body = undefined;
     }
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, body, requestId: res.headers.get('x-request-id') };
+    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, body, requestId: res.headers.get('x-request-id'), headers: res.headers };
   }
 
   type Answer = { status: number; text: string; body: any; contentType: string };
@@ -302,6 +303,28 @@ describe('adversarial: bad input', () => {
         wrong.push(...refusal(path, res, [400]));
         if (res.body?.detail !== 'The request URL is not valid.') wrong.push(`${path}: detail ${res.body?.detail}`);
         if (!res.requestId) wrong.push(`${path}: no X-Request-Id`);
+        // The router answers before any hook: the security headers must still be there, as on every answer.
+        for (const [name, value] of Object.entries(securityHeaders())) if (res.headers.get(name) !== value) wrong.push(`${path}: ${name} ${res.headers.get(name)}`);
+      }
+      expect(wrong).toEqual([]);
+    });
+
+    it("every kind of answer carries helmet's security headers (200, 401, 404, 415, the router's 400; none of them audited, so nothing is written)", async () => {
+      const expected = Object.entries(securityHeaders());
+      expect(expected.length).toBeGreaterThan(5);
+      const wrong: string[] = [];
+      const answers = {
+        '200 health': await fetch(`${base}/health`),
+        '200 reference list': await raw('GET', '/api/v1/reference/support-types'),
+        '401 no token': await fetch(`${base}/api/v1/cases`),
+        '404 no such route': await raw('GET', '/api/v1/no-such-thing'),
+        '415 form body': await raw('POST', '/api/v1/cases', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }),
+        '400 undecodable URL': await raw('GET', '/api/v1/cases/%ZZ'),
+      };
+      for (const [label, res] of Object.entries(answers)) {
+        const status = Number(label.slice(0, 3));
+        if (res.status !== status) wrong.push(`${label}: status ${res.status}`);
+        for (const [name, value] of expected) if (res.headers.get(name) !== value) wrong.push(`${label}: ${name} ${res.headers.get(name)}`);
       }
       expect(wrong).toEqual([]);
     });
