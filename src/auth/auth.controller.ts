@@ -22,7 +22,6 @@ export class AuthController {
   @ApiResponse({ status: 200, type: TokenResponse, description: 'Tokens (Cache-Control: no-store)' })
   @ApiProblems(400, 401, 415, 429)
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<TokenResponse> {
-    res.header('Cache-Control', 'no-store');
     return this.auth.login(dto, clientAddress(req), clientGoneSignal(res.raw));
   }
 
@@ -32,8 +31,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Rotate a refresh token (single use; reusing an old one revokes the session)' })
   @ApiResponse({ status: 200, type: TokenResponse })
   @ApiProblems(400, 401, 415, 429)
-  refresh(@Body() dto: RefreshDto, @Res({ passthrough: true }) res: FastifyReply): Promise<TokenResponse> {
-    res.header('Cache-Control', 'no-store');
+  refresh(@Body() dto: RefreshDto): Promise<TokenResponse> {
     return this.auth.refresh(dto.refreshToken);
   }
 

@@ -13,8 +13,12 @@ import { securityHeaders } from './security-headers';
 
 export const API_PREFIX = 'api/v1';
 
-/** helmet's default headers, computed once (security-headers.ts): on every answer, the router's own included. */
-const SECURITY_HEADERS = securityHeaders();
+/**
+ * On every answer, the router's own included: helmet's default headers (computed once, security-headers.ts) and
+ * `Cache-Control: no-store` — nearly every answer carries personal data or says something about a case, so no
+ * browser or proxy may keep a copy; a route that may be cached would have to say so itself, explicitly.
+ */
+const RESPONSE_HEADERS = Object.freeze({ ...securityHeaders(), 'cache-control': 'no-store' });
 
 /**
  * The HTTP server: NestJS on Fastify (on Express the framework alone cost ≈ 0.25 ms of CPU per request,
@@ -36,7 +40,7 @@ export function createHttpAdapter(config: Pick<AppConfig, 'TRUST_PROXY'>): Fasti
     routerOptions: { maxParamLength: 8192 },
     // A URL Fastify cannot decode: its default answer quotes the URL back.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-      reply.headers(SECURITY_HEADERS);
+      reply.headers(RESPONSE_HEADERS);
       reply.header('X-Request-Id', request.id);
       problems.reply(error, request, reply);
     },
@@ -50,10 +54,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
   app.useLogger(new PinoNestLogger(httpLogger.logger));
   const fastify = app.getHttpAdapter().getInstance();
 
-  // First: every request gets its id and the security headers before anything can fail, and one log line
-  // when it ends.
+  // First: every request gets its id and the response headers before anything can fail, and one log line when
+  // it ends.
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
+    reply.headers(RESPONSE_HEADERS);
     reply.header('X-Request-Id', request.id);
     httpLogger.track({ id: request.id, method: request.method, url: request.url }, reply.raw);
     done();

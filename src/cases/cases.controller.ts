@@ -29,7 +29,6 @@ function purposeOf(header: string | undefined): string | undefined {
 
 function send(res: FastifyReply, result: CaseResult) {
   res.status(result.status).header('ETag', result.etag);
-  res.header('Cache-Control', 'no-store');
   return result.body;
 }
 
@@ -56,8 +55,7 @@ export class CasesController {
   })
   @ApiResponse({ status: 200, schema: { type: 'object', example: { matches: [{ caseId: '0193…', caseNumber: '20-2026-000012', personId: '0193…', matchedOn: ['name', 'name_birth_year'] }], possibleMatchesElsewhere: [{ agencyId: '0193…', agencyName: 'Phòng Bảo trợ xã hội tỉnh Cao Bằng' }] } } })
   @ApiProblems(400, 401, 403, 429)
-  async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto, @Res({ passthrough: true }) res: FastifyReply) {
-    res.header('Cache-Control', 'no-store');
+  async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto) {
     return this.duplicates.check(actor, dto);
   }
 
@@ -75,8 +73,7 @@ export class CasesController {
   @ApiHeader(purposeHeader)
   @ApiResponse({ status: 200, schema: caseListSchema() })
   @ApiProblems(400, 401, 403, 429)
-  async list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery, @Headers('x-access-purpose') purpose: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    res.header('Cache-Control', 'no-store');
+  async list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery, @Headers('x-access-purpose') purpose: string | undefined) {
     return this.cases.list(actor, query, purposeOf(purpose));
   }
 

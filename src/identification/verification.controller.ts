@@ -29,7 +29,7 @@ export class VerificationController {
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const r = await this.verification.create(actor, caseId, dto, this.idempotency.parseKey(idem));
-    res.header('ETag', r.etag).header('Cache-Control', 'no-store');
+    res.header('ETag', r.etag);
     return r.body;
   }
 
@@ -56,7 +56,7 @@ export class VerificationController {
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const r = await this.verification.update(actor, caseId, id, ifMatch, dto);
-    res.header('ETag', r.etag).header('Cache-Control', 'no-store');
+    res.header('ETag', r.etag);
     return r.body;
   }
 

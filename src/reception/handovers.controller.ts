@@ -23,7 +23,7 @@ export class HandoversController {
   @ApiProblems(400, 401, 403, 413, 415, 422, 429)
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateHandoverDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     const result = await this.handovers.create(actor, dto, this.idempotency.parseKey(key));
-    res.status(result.status).header('Cache-Control', 'no-store');
+    res.status(result.status);
     return result.body;
   }
 
@@ -31,8 +31,7 @@ export class HandoversController {
   @ApiOperation({ summary: 'Handovers recorded by (or received at) the caller\'s agency, newest first; with the number and stage of the cases they opened' })
   @ApiResponse({ status: 200, description: '{items, nextCursor}' })
   @ApiProblems(400, 401, 429)
-  async list(@CurrentActor() actor: Actor, @Query() q: ListHandoversQuery, @Res({ passthrough: true }) res: FastifyReply) {
-    res.header('Cache-Control', 'no-store');
+  async list(@CurrentActor() actor: Actor, @Query() q: ListHandoversQuery) {
     return this.handovers.list(actor, q);
   }
 
@@ -40,8 +39,7 @@ export class HandoversController {
   @ApiOperation({ summary: 'One handover: the recording unit sees the roll call; the receiving agency the header' })
   @ApiResponse({ status: 200, description: 'The handover record' })
   @ApiProblems(400, 401, 404, 429)
-  async get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Res({ passthrough: true }) res: FastifyReply) {
-    res.header('Cache-Control', 'no-store');
+  async get(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.handovers.get(actor, id);
   }
 }

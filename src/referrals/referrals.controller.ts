@@ -22,7 +22,7 @@ const RECEIVER = { LEGAL_AID: ['LEGAL_AID', 'LEGAL_AID_OFFICER'], HEALTH_CARE: [
 const MINOR_BANDS = ['0-5', '6-11', '12-15', '16-17'];
 
 const send = (res: FastifyReply, r: { body: Record<string, unknown>; etag: string }) => {
-  res.header('ETag', r.etag).header('Cache-Control', 'no-store');
+  res.header('ETag', r.etag);
   return r.body;
 };
 

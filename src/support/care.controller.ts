@@ -16,7 +16,7 @@ import { CreateNoteDto, CreateProtectionMeasureDto, CreateShelterStayDto, Update
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'A retried create returns the original resource' };
 const send = (res: FastifyReply, r: { body: Record<string, unknown>; etag: string }) => {
-  res.header('ETag', r.etag).header('Cache-Control', 'no-store');
+  res.header('ETag', r.etag);
   return r.body;
 };
 const plusDays = (date: string, days: number) => calendarDeadline(new Date(`${date}T12:00:00+07:00`), days);

@@ -45,7 +45,7 @@ export class SupportController {
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const result = await this.support.create(actor, caseId, dto, this.idempotency.parseKey(idem));
-    res.header('ETag', result.etag).header('Cache-Control', 'no-store');
+    res.header('ETag', result.etag);
     return result.body;
   }
 
@@ -53,8 +53,7 @@ export class SupportController {
   @ApiOperation({ summary: 'Support deliveries of the case' })
   @ApiResponse({ status: 200, description: '{items, nextCursor}' })
   @ApiProblems(400, 401, 404, 429)
-  async list(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string, @Res({ passthrough: true }) res: FastifyReply) {
-    res.header('Cache-Control', 'no-store');
+  async list(@CurrentActor() actor: Actor, @Param('caseId', uuidParamFor('caseId')) caseId: string) {
     return this.support.list(actor, caseId);
   }
 
@@ -73,7 +72,7 @@ export class SupportController {
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const result = await this.support.update(actor, caseId, id, ifMatch, dto);
-    res.header('ETag', result.etag).header('Cache-Control', 'no-store');
+    res.header('ETag', result.etag);
     return result.body;
   }
 

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { uuidParam } from '../common/uuid-param';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -24,8 +23,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Create a user with a one-time password (generated and returned once if not given)' })
   @ApiResponse({ status: 201, type: CreatedUserResponse, description: 'Cache-Control: no-store' })
   @ApiProblems(400, 401, 403, 409, 413, 415, 422, 429)
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto, @Res({ passthrough: true }) res: FastifyReply): Promise<CreatedUserResponse> {
-    res.header('Cache-Control', 'no-store');
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<CreatedUserResponse> {
     return this.users.create(actor, dto);
   }
 
@@ -59,8 +57,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Generate a new one-time password (returned once) and revoke the user\'s sessions' })
   @ApiResponse({ status: 200, type: PasswordResetResponse, description: 'Cache-Control: no-store' })
   @ApiProblems(400, 401, 403, 404, 429)
-  resetPassword(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string, @Res({ passthrough: true }) res: FastifyReply): Promise<PasswordResetResponse> {
-    res.header('Cache-Control', 'no-store');
+  resetPassword(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<PasswordResetResponse> {
     return this.users.resetPassword(actor, id);
   }
 }

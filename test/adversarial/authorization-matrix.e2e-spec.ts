@@ -167,6 +167,11 @@ describe('adversarial: authorization matrix generated from the running app', () 
             problems.push(`${p}: ${(e as Error).message.split('\n').slice(0, 12).join(' | ')}`);
           }
         }
+        // Every answer, data or refusal, says no-store: no browser or proxy keeps a copy (20 routes once lacked it,
+        // among them the GETs of case notes, referrals, shelter stays and the audit trail). The API description's
+        // static files may be cached.
+        const cacheControl = String(res.headers['cache-control'] ?? '');
+        if (!row.path.startsWith('/docs/') && !cacheControl.split(/,\s*/).includes('no-store')) problems.push(`${p}: ${res.status} with Cache-Control ${cacheControl}`);
         const text = res.text ?? '';
         for (const s of secrets.identity) if (!(row.identity ?? []).includes(p) && text.includes(s)) problems.push(`${p}: response contains the victim's identity (${s.slice(0, 4)}…)`);
         for (const s of secrets.caseNumber) if (!(row.caseNumber ?? []).includes(p) && text.includes(s)) problems.push(`${p}: response contains the fixture's case number`);
