@@ -34,6 +34,19 @@ describe('field cipher (AES-256-GCM, AAD = table/column/row)', () => {
     expect(a.toString('hex')).not.toContain(Buffer.from('Nguy').toString('hex'));
   });
 
+  it('gives every ciphertext its own nonce, across refills of the nonce buffer (2,000 seals, 341 per buffer)', () => {
+    const payloads = Array.from({ length: 2000 }, (_, i) => encryptField(key, `Nguyễn Thị Lan ${i}`, aad));
+    const nonces = new Set(payloads.map((p) => p.subarray(1, 13).toString('hex')));
+    expect(nonces.size).toBe(2000);
+    // Each payload owns its bytes: the first ones still open after the buffer they were cut from was replaced.
+    expect(payloads.map((p, i) => decryptField(key, p, aad) === `Nguyễn Thị Lan ${i}`).every(Boolean)).toBe(true);
+    // And the nonces are not a counter or a pattern: about half the bits of consecutive nonces differ.
+    const bits = (a: Buffer, b: Buffer) => [...a].reduce((n, x, i) => n + ((x ^ b[i]).toString(2).match(/1/g)?.length ?? 0), 0);
+    const mean = payloads.slice(1).reduce((n, p, i) => n + bits(p.subarray(1, 13), payloads[i].subarray(1, 13)), 0) / 1999;
+    expect(mean).toBeGreaterThan(40);
+    expect(mean).toBeLessThan(56);
+  });
+
   it('fails when any single bit is flipped', () => {
     const payload = encryptField(key, 'Nguyễn Thị Lan', aad);
     for (let i = 0; i < payload.length; i++) {
