@@ -29,6 +29,7 @@ describe('adversarial: authorization matrix generated from the running app', () 
   const tokens = new Map<PrincipalName, string>();
   const creds = new Map<PrincipalName, { username: string; password: string; userId: string }>();
   let combinations = 0;
+  let identityAnswers = 0;
   let fuzzed = 0;
   let counter = 0;
 
@@ -104,6 +105,7 @@ describe('adversarial: authorization matrix generated from the running app', () 
     // Quoted in the README: the size of the generated matrix.
     console.log(`authorization matrix: ${ROUTE_TABLE.length} routes × ${PRINCIPALS.length} principals = ${combinations} combinations tested`);
     console.log(`body fuzz (missing / null / wrong type, from the table's valid bodies): ${fuzzed} requests`);
+    console.log(`answers showing the victim's identity, each checked for its reader's audit event: ${identityAnswers}`);
     await t?.close();
   });
 
@@ -150,6 +152,7 @@ describe('adversarial: authorization matrix generated from the running app', () 
       const problems: string[] = [];
       const secrets = secretsOf();
       for (const { name: p } of PRINCIPALS) {
+        const [{ seq: headBefore }] = await t.sql<{ seq: string }>('SELECT seq FROM audit_head WHERE id = 1');
         const res = await call(row, p);
         combinations++;
         const expected = row.expect[p];
@@ -174,10 +177,22 @@ describe('adversarial: authorization matrix generated from the running app', () 
         if (!row.path.startsWith('/docs/') && !cacheControl.split(/,\s*/).includes('no-store')) problems.push(`${p}: ${res.status} with Cache-Control ${cacheControl}`);
         const text = res.text ?? '';
         for (const s of secrets.identity) if (!(row.identity ?? []).includes(p) && text.includes(s)) problems.push(`${p}: response contains the victim's identity (${s.slice(0, 4)}…)`);
+        // Whoever is shown the victim's identity left a trace first: an audit event of theirs, durable before the
+        // answer, on every route that can show it (the route table's identity readers and anyone it missed).
+        if (res.status < 300 && secrets.identity.some((s) => text.includes(s))) {
+          const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE seq > $1 AND actor_user_id = $2', [headBefore, creds.get(p)?.userId ?? null]);
+          identityAnswers++;
+          if (n === 0) problems.push(`${p}: shown the victim's identity without an audit event`);
+        }
         for (const s of secrets.caseNumber) if (!(row.caseNumber ?? []).includes(p) && text.includes(s)) problems.push(`${p}: response contains the fixture's case number`);
       }
       expect(problems).toEqual([]);
     }, 60000);
+  });
+
+  it('the audit check above was exercised: many answers showed the identity to those allowed to see it', () => {
+    // Runs after the routes (declaration order); a table without identity readers would make that check vacuous.
+    expect(identityAnswers).toBeGreaterThanOrEqual(10); // 14 when written
   });
 
   /**
