@@ -3,6 +3,7 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { inflateBody, JSON_MEDIA_TYPES, jsonBodyParser, MAX_BODY_BYTES } from '../common/json-body';
 import { documentGlobalResponses } from '../common/openapi-global-responses';
@@ -48,9 +49,10 @@ export function createHttpAdapter(config: Pick<AppConfig, 'TRUST_PROXY'>): Fasti
 }
 
 /** Everything the HTTP layer needs, shared by main.ts and the e2e tests so they test the real thing. */
-export async function configureApp(app: NestFastifyApplication): Promise<INestApplication> {
+export async function configureApp(app: NestFastifyApplication, opts: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
   const config = app.get(AppConfig);
-  const httpLogger = createHttpLogger(config);
+  // A destination other than stdout only in tests that read the logs back (the log privacy scan).
+  const httpLogger = createHttpLogger(config, opts.logDestination);
   app.useLogger(new PinoNestLogger(httpLogger.logger));
   const fastify = app.getHttpAdapter().getInstance();
 

@@ -13,6 +13,7 @@ import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Keyring, KeyMaterial } from '../../src/crypto';
 import { createTestDatabase, dropTestDatabase } from './database';
 import { recordRoutes } from './routes';
+import type { DestinationStream } from 'pino';
 
 const key = (label: string) => createHash('sha256').update(`vcm-test-key:${label}`).digest();
 
@@ -44,7 +45,7 @@ export interface TestApp {
  * The real application (same module, same HTTP configuration as main.ts) on its own cloned database.
  * `env` overrides configuration variables for this app only.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, opts: { logDestination?: DestinationStream } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const workDir = mkdtempSync(path.join(tmpdir(), 'vcm-app-'));
   const config = loadConfig({
@@ -62,7 +63,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { bodyParser: false });
   recordRoutes(app);
-  await configureApp(app);
+  await configureApp(app, opts);
   await app.init();
   await app.getHttpAdapter().getInstance().ready(); // supertest talks to the raw server: routes must be in place
   const owner = new Client({ connectionString: db.url });
