@@ -26,6 +26,17 @@ export function receptionPayload(seed = 1) {
   };
 }
 
+/** The personal values of a receptionPayload, as the privacy scans look for them (long texts by a prefix). */
+export function personalValuesOf(body: ReturnType<typeof receptionPayload>): string[] {
+  const v = body.victim;
+  return [v.fullName, v.idNumber, v.phone, v.address, v.narrative.slice(0, 30), body.accompanyingMinors[0].fullName, body.summary.slice(0, 25)];
+}
+
+/** The forms a personal value could be stored or written in: as given, decomposed (NFD), lower case. */
+export function textFormsOf(values: string[]): string[] {
+  return [...new Set(values.flatMap((s) => [s, s.normalize('NFD'), s.toLowerCase()]))];
+}
+
 /** Response keys, written out literally so the tests do not derive expectations from the code under test. */
 export const CASE_KEYS_ALL = [
   'id', 'caseNumber', 'stage', 'stageChangedAt', 'identificationOutcome', 'channel', 'receivedAt', 'provinceCode', 'communeCode', 'ownerAgencyId', 'assignedUserId',
