@@ -7,5 +7,12 @@
  * in scavenges that copied objects still alive mid-request. With 64 MB the app's CPU per page fell by ≈ 25 %
  * and per read by ≈ 15 % (bench/README.md, session 8). It costs up to 3 × 64 MB of address space, committed
  * only as the young generation grows.
+ *
+ * `--no-allocation-site-pretenuring`: V8 watches each allocation site and, when most of its objects survive a
+ * scavenge (as request objects do while 50 requests are in flight, or at boot), allocates that site's objects
+ * straight in the old generation from then on. Request objects are short-lived, so the old generation filled
+ * with garbage and a full mark-compact ran every ≈ 3.5 s at 600 reads/s (8 per 30 s, each 5–17 ms plus its
+ * finalisation) — and the paced read's slowest requests lined up with them. Without pretenuring: 0–1 in 30 s,
+ * the heap no larger, scavenges no costlier (bench/README.md, session 10).
  */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'] as const;
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'] as const;
