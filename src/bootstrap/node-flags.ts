@@ -13,6 +13,6 @@
  * straight in the old generation from then on. Request objects are short-lived, so the old generation filled
  * with garbage and a full mark-compact ran every ≈ 3.5 s at 600 reads/s (8 per 30 s, each 5–17 ms plus its
  * finalisation) — and the paced read's slowest requests lined up with them. Without pretenuring: 0–1 in 30 s,
- * the heap no larger, scavenges no costlier (bench/README.md, session 10).
+ * the heap ≈ 50 MB against 41–45, scavenge time within this VM's noise (bench/README.md, session 10).
  */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'] as const;
