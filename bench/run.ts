@@ -455,10 +455,35 @@ async function main(): Promise<void> {
   const log = (what: string, r: LoadResult) =>
     say(`  ${what.padEnd(34)} ${String(r.rps).padStart(6)} req/s  p50 ${String(r.p50).padStart(7)} ms  p99 ${String(r.p99).padStart(7)} ms${failureShare(r) ? `  non-2xx ${(failureShare(r) * 100).toFixed(1)} %` : ''}${r.cpu ? `  ${formatCpu(r.cpu)}` : ''}`);
 
+  /** The duplicate checks the scenario sends: 40 % a victim of the caller's agency, 20 % a person of another agency, 40 % someone never seen. */
+  const duplicateChecks = () => {
+    const r = rng(42);
+    return Array.from({ length: 1000 }, (_, k) => {
+      const kind = k % 5;
+      let person: { fullName: string; dateOfBirth?: string; birthYear?: number; idNumber?: string; phone?: string };
+      if (kind < 3) {
+        let i = Math.floor(r() * manifest.cases);
+        if (kind < 2) i -= agencyIndexOf(i); // an index of agency 0 (in scope)
+        else if (agencyIndexOf(i) === 0) i = Math.min(manifest.cases - 1, i + 1);
+        person = seededReception(Math.max(0, i), manifest).victim as typeof person;
+      } else person = reception(20_000_000 + k, { provinceCode: '20', receivedAt: new Date() }).victim as typeof person;
+      const birthYear = person.birthYear ?? (person.dateOfBirth ? Number(person.dateOfBirth.slice(0, 4)) : undefined);
+      const dto = { fullName: person.fullName, ...(birthYear ? { birthYear } : {}), ...(person.idNumber ? { idNumber: person.idNumber } : {}), ...(person.phone ? { phone: person.phone } : {}), purpose: 'RECEPTION' };
+      const pairs = blindIndexesForPerson(keyring.blindIndexKey, { fullName: dto.fullName, birthYear, idNumber: person.idNumber, phone: person.phone }, config.BLIND_INDEX_BITS).map((x) => [x.kind, x.value]);
+      return { app: JSON.stringify(dto), base: JSON.stringify({ pairs }) };
+    });
+  };
+
+  /** The receptions the create scenario sends: in the bench caseworker's province, each with one accompanying minor. */
+  const receptionBodies = () =>
+    Array.from({ length: 997 }, (_, k) =>
+      JSON.stringify(reception(10_000_000 + k, { provinceCode: AGENCY_PROVINCES[0], receivedAt: new Date(Date.now() - (1 + (k % 48)) * 3_600_000), minors: 1 })),
+    );
+
   if (SERVE) {
     const token = await login(manifest.caseworker);
-    writeFileSync(path.join(dir, 'serve.json'), JSON.stringify({ api, baseline: base, token, ids: ids.slice(0, 1000) }, null, 1));
-    say(`Serving: app ${api}, baseline ${base}; token and ids in ${path.join(dir, 'serve.json')}. Ctrl-C to stop.`);
+    writeFileSync(path.join(dir, 'serve.json'), JSON.stringify({ api, baseline: base, token, ids: ids.slice(0, 1000), duplicateChecks: duplicateChecks(), receptions: receptionBodies() }, null, 1));
+    say(`Serving: app ${api}, baseline ${base}; token, ids, duplicate-check bodies (app, baseline) and reception bodies in ${path.join(dir, 'serve.json')}. Ctrl-C to stop.`);
     await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve())));
   }
 
@@ -535,10 +560,7 @@ async function main(): Promise<void> {
   if (ONLY.has('create')) {
     await scenarioStart('create case (reception with 1 minor)');
     const h = await authHeaders(manifest.caseworker);
-    const province = AGENCY_PROVINCES[0];
-    const bodies = Array.from({ length: 997 }, (_, k) =>
-      JSON.stringify(reception(10_000_000 + k, { provinceCode: province, receivedAt: new Date(Date.now() - (1 + (k % 48)) * 3_600_000), minors: 1 })),
-    );
+    const bodies = receptionBodies();
     const src: RequestSource = (i) => ({ method: 'POST', path: '/api/v1/cases', headers: h, body: bodies[i % bodies.length] });
     const bsrc: RequestSource = (i) => ({ method: 'POST', path: '/baseline/cases', headers: { 'content-type': 'application/json' }, body: bodies[i % bodies.length] });
     await warm(api, src);
@@ -572,22 +594,7 @@ async function main(): Promise<void> {
   if (ONLY.has('dup')) {
     await scenarioStart('duplicate check');
     const h = await authHeaders(manifest.caseworker);
-    // 40 % a victim of the caller's agency, 20 % a person of another agency, 40 % someone never seen.
-    const r = rng(42);
-    const checks = Array.from({ length: 1000 }, (_, k) => {
-      const kind = k % 5;
-      let person: { fullName: string; dateOfBirth?: string; birthYear?: number; idNumber?: string; phone?: string };
-      if (kind < 3) {
-        let i = Math.floor(r() * manifest.cases);
-        if (kind < 2) i -= agencyIndexOf(i); // an index of agency 0 (in scope)
-        else if (agencyIndexOf(i) === 0) i = Math.min(manifest.cases - 1, i + 1);
-        person = seededReception(Math.max(0, i), manifest).victim as typeof person;
-      } else person = reception(20_000_000 + k, { provinceCode: '20', receivedAt: new Date() }).victim as typeof person;
-      const birthYear = person.birthYear ?? (person.dateOfBirth ? Number(person.dateOfBirth.slice(0, 4)) : undefined);
-      const dto = { fullName: person.fullName, ...(birthYear ? { birthYear } : {}), ...(person.idNumber ? { idNumber: person.idNumber } : {}), ...(person.phone ? { phone: person.phone } : {}), purpose: 'RECEPTION' };
-      const pairs = blindIndexesForPerson(keyring.blindIndexKey, { fullName: dto.fullName, birthYear, idNumber: person.idNumber, phone: person.phone }, config.BLIND_INDEX_BITS).map((x) => [x.kind, x.value]);
-      return { app: JSON.stringify(dto), base: JSON.stringify({ pairs }) };
-    });
+    const checks = duplicateChecks();
     // Many reception desks behind one proxy: a distinct client address per request (see TRUST_PROXY above).
     const xff = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     let n = 0;
