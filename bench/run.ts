@@ -292,7 +292,7 @@ async function main(): Promise<void> {
     ACCESS_TOKEN_TTL_SECONDS: '3600',
     // The duplicate check keeps its own limit (30/min per client). The harness plays many reception desks
     // behind one proxy (a distinct X-Forwarded-For per request) so the check is measured, not the limiter.
-    TRUST_PROXY: '1',
+    TRUST_PROXY: 'loopback',
   };
   const config = loadConfig({ ...env });
   const { keyring } = await loadKeysAndMigrate(config, databaseUrl, say, { migrate: true });

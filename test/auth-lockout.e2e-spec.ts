@@ -13,7 +13,7 @@ describe('auth: lockout and throttling', () => {
   let agencyId: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ TRUST_PROXY: 'true' });
+    t = await createTestApp({ TRUST_PROXY: 'loopback' });
     agencyId = (await createAgency(t, { type: 'BORDER_GUARD' })).id;
   });
   afterAll(() => t?.close());

@@ -6,7 +6,7 @@ describe('request throttling', () => {
   let t: TestApp;
   let admin: TestUser;
   beforeAll(async () => {
-    t = await createTestApp({ THROTTLE_LIMIT: '100', TRUST_PROXY: '1' });
+    t = await createTestApp({ THROTTLE_LIMIT: '100', TRUST_PROXY: 'loopback' });
     admin = await createUserAndLogin(t, { role: 'SYSTEM_ADMIN', agencyId: (await createAgency(t, { type: 'SOCIAL_AFFAIRS' })).id });
   });
   afterAll(() => t?.close());

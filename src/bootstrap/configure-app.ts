@@ -28,8 +28,8 @@ const RESPONSE_HEADERS = Object.freeze({ ...securityHeaders(), 'cache-control': 
 export function createHttpAdapter(config: Pick<AppConfig, 'TRUST_PROXY'>): FastifyAdapter {
   const problems = new ProblemFilter();
   return new FastifyAdapter({
-    // X-Forwarded-For is believed only from this many proxy hops (0: never).
-    trustProxy: config.TRUST_PROXY,
+    // X-Forwarded-For is believed only for hops from these proxy addresses (none listed: never).
+    trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
     bodyLimit: MAX_BODY_BYTES,
     // Every request's id (X-Request-Id): the client's when well formed, so logs can be joined across services.
     genReqId: (req: IncomingMessage) => requestIdOf(req.headers['x-request-id']),

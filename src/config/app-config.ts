@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, isIP, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateBy } from 'class-validator';
 
 /** Names of variables whose values are secrets: never printed, not even in validation errors. */
 export const SENSITIVE_VARIABLES = new Set([
@@ -14,6 +14,17 @@ export const SENSITIVE_VARIABLES = new Set([
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+
+/** An IP address, a CIDR range (address/prefix), or one of proxy-addr's named ranges. */
+function isProxyAddress(entry: unknown): boolean {
+  if (typeof entry !== 'string') return false;
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0 || !isIP(address)) return false;
+  if (prefix === undefined) return true;
+  const max = isIP(address, '4') ? 32 : 128;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= max;
+}
 
 /**
  * The whole runtime configuration, read once from the environment and validated at boot.
@@ -102,13 +113,15 @@ export class AppConfig {
   LOG_LEVEL = 'info';
 
   /**
-   * Reverse proxies in front of the app, as a hop count (1 = one proxy appends the client address) or
-   * `false`. `true` means 1. Never "trust everything": a client could then choose its address per request
-   * (the leftmost X-Forwarded-For) and evade the per-address lockout.
+   * The reverse proxies in front of the app, by address: comma-separated IPs or CIDR ranges, or proxy-addr's
+   * names `loopback`, `linklocal`, `uniquelocal`. X-Forwarded-For is believed only for hops that arrive from a
+   * listed proxy, so the client address is the nearest entry no listed proxy vouches for — never one a client
+   * chose. Empty (the default): no proxy, X-Forwarded-For is ignored. A hop count (`1`, `true`) is refused: it
+   * cannot tell the proxy from a client that connects directly, and Fastify (5.12) no longer honours one.
    */
-  @Transform(({ value }) => (value === undefined || value === '' || value === 'false' || value === false ? 0 : value === 'true' || value === true ? 1 : Number(value)))
-  @IsInt() @Min(0) @Max(10)
-  TRUST_PROXY = 0;
+  @Transform(({ value }) => (value === undefined ? undefined : String(value).split(',').map((s) => s.trim()).filter((s) => s !== '')))
+  @ValidateBy({ name: 'isProxyAddressList', validator: { validate: (v: unknown) => Array.isArray(v) && v.every(isProxyAddress) } })
+  TRUST_PROXY: string[] = [];
 
   /** Seed demo agencies/users on first start (never in production). */
   @Transform(toBool) @IsBoolean()

@@ -31,7 +31,7 @@ describe('adversarial: authentication attacks', () => {
 
   beforeAll(async () => {
     // TRUST_PROXY so that each test can speak from its own client address (X-Forwarded-For).
-    t = await createTestApp({ TRUST_PROXY: 'true', THROTTLE_LIMIT: '1000000' });
+    t = await createTestApp({ TRUST_PROXY: 'loopback', THROTTLE_LIMIT: '1000000' });
     sa = (await createAgency(t, { type: 'SOCIAL_AFFAIRS' })).id;
     admin = await createAdmin(t);
     cw = await createUserAndLogin(t, { role: 'CASEWORKER', agencyId: sa });
@@ -267,14 +267,32 @@ describe('adversarial: authentication attacks', () => {
   });
 
   describe('a client behind the proxy cannot choose its own address', () => {
-    // TRUST_PROXY is a hop count (true = 1): the address is the entry the proxy itself appended, never the
-    // client-controlled leftmost X-Forwarded-For (which would let each guess come from a fresh "address").
+    // TRUST_PROXY lists the proxy (here the loopback address the tests connect from): the address is the entry
+    // the proxy itself appended, never the client-controlled leftmost X-Forwarded-For (which would let each guess
+    // come from a fresh "address").
     it('behind one appending proxy, spoofing the leftmost X-Forwarded-For does not evade the lockout', async () => {
       const owner = await createUserAndLogin(t, { role: 'CASEWORKER', agencyId: sa });
       for (let i = 0; i < 5; i++) {
         await login(`10.66.0.${i}, 203.0.113.200`, owner.username, `wrong-password-${i}`).expect(401);
       }
       await login('10.66.0.99, 203.0.113.200', owner.username, owner.password).expect(429);
+    });
+
+    it('a client connecting directly, not through a listed proxy, cannot use X-Forwarded-For at all', async () => {
+      // The proxy is listed by address; these requests come from loopback, which is not it: each "address"
+      // below is ignored and every guess counts against the socket's own address (a hop count could not tell).
+      const t2 = await createTestApp({ TRUST_PROXY: '10.250.0.1', THROTTLE_LIMIT: '1000000' });
+      try {
+        const agency = (await createAgency(t2, { type: 'BORDER_GUARD' })).id;
+        const owner = await createUserAndLogin(t2, { role: 'BORDER_GUARD', agencyId: agency });
+        const attempt = (i: number, password: string) =>
+          t2.http().post('/api/v1/auth/login').set('X-Forwarded-For', `203.0.113.${i}, 10.250.0.1`).send({ username: owner.username, password });
+        for (let i = 0; i < 5; i++) await attempt(i, `wrong-password-${i}`).expect(401);
+        const locked = await attempt(99, owner.password).expect(429);
+        expect(locked.body.type).toMatch(/\/too-many-attempts$/);
+      } finally {
+        await t2.close();
+      }
     });
   });
 });
