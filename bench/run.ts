@@ -397,17 +397,16 @@ async function main(): Promise<void> {
   if (ids.length === 0) throw new Error('no cases in the bench caseworker\'s scope');
 
   /**
-   * The baseline's raw inserts hold random bytes, not ciphertexts: remove them before anything decrypts them.
+   * Removes the cases the create scenario wrote — the baseline's, and the app's receptions since `since` (the
+   * database's clock) — with their persons, indexes and keys. The baseline's raw inserts hold random bytes, not
+   * ciphertexts: they must go before anything decrypts them. The app's are receptions of the scenario's 997
+   * people in the bench caseworker's agency: left in place they piled up as in-scope candidates of every later
+   * duplicate check (bench/README.md, session 11), so a `--reuse`d database would drift from the seed. Their
+   * audit events stay (the chain is append-only), naming ids that no longer exist; so do the case counters.
    * Explicitly, child tables first, with foreign-key triggers off for this transaction: a cascading DELETE
    * FROM cases would run one scan of person_blind_indexes per case (its case_id has no index of its own — the
-   * product never deletes cases), which at 1M cases takes hours. The baseline writes only these tables.
-   */
-  /**
-   * Removes the cases the create scenario wrote — the baseline's, and the app's receptions since `since` (the
-   * database's clock) — with their persons, indexes and keys, so a `--reuse`d database stays the seed: the
-   * app's receptions are of the scenario's 997 people in the bench caseworker's agency, and left in place they
-   * piled up as in-scope candidates of every later duplicate check (bench/README.md, session 11). Their audit
-   * events stay (the chain is append-only), naming ids that no longer exist; so do the case counters.
+   * product never deletes cases), which at 1M cases takes hours. A reception writes only these tables (and the
+   * audit chain).
    */
   const removeCreatedRows = async (since: Date) => {
     const client = await pool.connect();
