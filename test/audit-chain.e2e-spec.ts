@@ -3,7 +3,8 @@ import { Client } from 'pg';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AuditService } from '../src/audit';
-import { appendToChain, AUDIT_LOCK_KEY, chainConnection } from '../src/audit/append-protocol';
+import { appendToChain, AUDIT_LOCK_KEY, chainConnection, unchained } from '../src/audit/append-protocol';
+import { STAGED_INSERT_SQL } from '../src/audit/staged';
 import { GroupCommitWriter } from '../src/audit/group-commit-writer';
 import { createTestApp, TestApp } from './support/app';
 import { receptionPayload } from './support/case-fixtures';
@@ -100,7 +101,7 @@ describe('audit: every case read and write appends exactly one event with the fi
 });
 
 describe('audit: concurrent appends keep one unbroken chain', () => {
-  it('a reception whose guess of the audit head is stale (another process appended) is chained onto the real head', async () => {
+  it('after another process appended, a reception\'s staged event is chained onto the real head', async () => {
     const { t, cw } = await world();
     try {
       await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(700)).expect(201); // the process knows the head
@@ -115,11 +116,42 @@ describe('audit: concurrent appends keep one unbroken chain', () => {
         await other.end();
       }
       const [{ seq: otherSeq }] = await t.sql<{ seq: string }>(`SELECT seq FROM audit_events WHERE action = 'test.other_process' ORDER BY seq DESC LIMIT 1`);
-      // The in-transaction append's first call misses (its guess is the head before that append) and the events
-      // go onto the head it returned, under the lock the first call took.
+      // The reception stages its event in its own statement; the group writer's first call then misses (its guess
+      // is the head before that append) and the event goes onto the head it returned, under the lock it took.
       const created = await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(701)).expect(201);
       const events = await t.sql<{ seq: string }>(`SELECT seq FROM audit_events WHERE action = 'case.create' AND resource_id = $1`, [created.body.id]);
       expect(events.map((e) => Number(e.seq))).toEqual([Number(otherSeq) + 1]);
+      expect(await t.sql('SELECT event_id FROM audit_staged')).toEqual([]); // answered only once chained
+      expect(await t.app.get(AuditService).verify('full')).toMatchObject({ valid: true, firstBroken: null });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('events another process staged (or a run that died between its commit and the chaining) are chained by the poller; free text is not', async () => {
+    const { t, cw } = await world();
+    try {
+      const stagedEvent = (over: Record<string, unknown>) => {
+        const id = randomUUID();
+        return [id, JSON.stringify({
+          id, occurredAt: new Date().toISOString(), actorUserId: cw.userId, actorAgencyId: null, actorRole: 'CASEWORKER', action: 'case.update',
+          resourceType: 'case', resourceId: randomUUID(), resourceIds: null, fields: ['summary'], purpose: null, outcome: 'SUCCESS', requestId: 'r-1', ...over,
+        })];
+      };
+      const [orphan, orphanJson] = stagedEvent({});
+      const [bad, badJson] = stagedEvent({ fields: ['Nguyễn Thị Lành'] });
+      await t.sql('INSERT INTO audit_staged (event_id, event) VALUES ($1, $2), ($3, $4)', [orphan, orphanJson, bad, badJson]);
+      let chained: Array<{ canonical: string }> = [];
+      for (let i = 0; i < 100 && chained.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        chained = await t.sql('SELECT canonical FROM audit_events WHERE id = $1', [orphan]);
+      }
+      expect(chained).toHaveLength(1);
+      expect(JSON.parse(chained[0].canonical)).toEqual(expect.arrayContaining([orphan, 'case.update', ['summary']]));
+      // The row with a name in it stays staged, out of the chain.
+      expect((await t.sql('SELECT event_id FROM audit_staged')).map((r) => r.event_id)).toEqual([bad]);
+      expect(await t.sql('SELECT 1 FROM audit_events WHERE id = $1', [bad])).toEqual([]);
+      await expect(t.sql(`UPDATE audit_staged SET event = '{}'`)).rejects.toThrow(/append-only/);
       expect(await t.app.get(AuditService).verify('full')).toMatchObject({ valid: true, firstBroken: null });
     } finally {
       await t.close();
@@ -309,6 +341,13 @@ describe('audit: the app role cannot change history; a failed audit write fails 
       }, t.keyring.auditKey, () => undefined);
       try {
         await Promise.all([1, 2, 3].map(() => writer.write([{ actor: SYSTEM, event: { action: 'test.as_app_role_read', resourceType: 'test' } }])));
+        // A write's staged event (inserted in its transaction, chained and deleted by the writer); never updated.
+        const staged = unchained({ actor: SYSTEM, event: { action: 'test.as_app_role_write', resourceType: 'test' } });
+        await app.query(STAGED_INSERT_SQL('$1'), [JSON.stringify([staged])]);
+        await expect(app.query(`UPDATE audit_staged SET event = '{}'`)).rejects.toThrow(/permission denied/);
+        await writer.chainStaged([staged]);
+        expect((await app.query('SELECT count(*)::int AS n FROM audit_staged')).rows[0].n).toBe(0);
+        expect((await app.query(`SELECT count(*)::int AS n FROM audit_events WHERE id = $1`, [staged.id])).rows[0].n).toBe(1);
       } finally {
         await writer.close();
       }
@@ -333,13 +372,19 @@ describe('audit: the app role cannot change history; a failed audit write fails 
       seq: seq + 1, id: randomUUID(), occurred_at: new Date().toISOString(), action: 'test.forged', resource_type: 'test',
       outcome: 'SUCCESS', prev_mac: head.mac.toString('hex'), mac: 'ab'.repeat(32), canonical: '{}', ...over,
     });
-    const call = (expectedSeq: number, events: object[]) =>
-      t.sql('SELECT head_seq, appended FROM audit_append($1, $2, $3)', [expectedSeq, head.mac, JSON.stringify(events)]);
+    const call = (expectedSeq: number, events: object[], staged: string[] = []) =>
+      t.sql('SELECT head_seq, appended, still_staged FROM audit_append($1, $2, $3, $4)', [expectedSeq, head.mac, JSON.stringify(events), staged]);
     // The function takes the same advisory lock as the in-transaction protocol (the key is written in the migration).
-    const [{ def }] = await t.sql(`SELECT pg_get_functiondef('audit_append(bigint, bytea, jsonb)'::regprocedure) AS def`);
+    const [{ def }] = await t.sql(`SELECT pg_get_functiondef('audit_append(bigint, bytea, jsonb, uuid[])'::regprocedure) AS def`);
     expect(def).toContain(`pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
     // A stale expected head: nothing written, the current head returned.
-    expect(await call(seq - 1, [event({ seq })])).toEqual([{ head_seq: String(seq), appended: false }]);
+    expect(await call(seq - 1, [event({ seq })])).toEqual([{ head_seq: String(seq), appended: false, still_staged: null }]);
+    // Staged events of which one is no longer staged (another writer chained it): nothing written, the rest named.
+    const staged = [randomUUID(), randomUUID()];
+    await t.sql(`INSERT INTO audit_staged (event_id, event) VALUES ($1, '{}')`, [staged[0]]);
+    expect(await call(seq, [event({})], staged)).toEqual([{ head_seq: String(seq), appended: false, still_staged: [staged[0]] }]);
+    expect(await t.sql('SELECT event_id FROM audit_staged')).toEqual([{ event_id: staged[0] }]);
+    await t.sql('DELETE FROM audit_staged');
     // Expected head right, but the batch skips a number, repeats one, or does not start from the head's MAC.
     await expect(call(seq, [event({ seq: seq + 2 })])).rejects.toThrow(/does not continue the chain/);
     await expect(call(seq, [event({}), event({ occurred_at: new Date(Date.now() + 1000).toISOString() })])).rejects.toThrow(/does not continue the chain/);

@@ -51,31 +51,37 @@ export interface ChainHead {
   mac: Buffer;
 }
 
+/** An event whose identity and time are fixed but which is not yet in the chain (no seq, no MAC). */
+export type UnchainedRecord = Omit<AuditRecord, 'seq'>;
+
+/** Fixes an event's id and time: when it is handed in, not when its batch is chained. */
+export function unchained({ actor, event }: PendingEvent, occurredAt = new Date().toISOString()): UnchainedRecord {
+  return {
+    id: uuidv7(),
+    occurredAt,
+    actorUserId: actor.userId,
+    actorAgencyId: actor.agencyId,
+    actorRole: actor.role,
+    action: event.action,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId ?? null,
+    resourceIds: event.resourceIds ?? null,
+    fields: event.fields ?? [],
+    purpose: event.purpose ?? null,
+    outcome: event.outcome ?? 'SUCCESS',
+    requestId: actor.requestId,
+  };
+}
+
 /** Events chained onto `head` in memory: their records, each row's column values, and the new head. */
-function chainOnto(key: Buffer, head: ChainHead, pending: PendingEvent[]): { records: AuditRecord[]; rows: unknown[][]; head: ChainHead } {
+function chainOnto(key: Buffer, head: ChainHead, events: UnchainedRecord[]): { records: AuditRecord[]; rows: unknown[][]; head: ChainHead } {
   let seq = head.seq;
   let prev = head.mac;
-  const occurredAt = new Date().toISOString();
   const records: AuditRecord[] = [];
   const rows: unknown[][] = [];
-  for (const { actor, event } of pending) {
+  for (const event of events) {
     seq += 1;
-    const record: AuditRecord = {
-      seq,
-      id: uuidv7(),
-      occurredAt,
-      actorUserId: actor.userId,
-      actorAgencyId: actor.agencyId,
-      actorRole: actor.role,
-      action: event.action,
-      resourceType: event.resourceType,
-      resourceId: event.resourceId ?? null,
-      resourceIds: event.resourceIds ?? null,
-      fields: event.fields ?? [],
-      purpose: event.purpose ?? null,
-      outcome: event.outcome ?? 'SUCCESS',
-      requestId: actor.requestId,
-    };
+    const record: AuditRecord = { seq, ...event };
     const canonical = canonicalOf(record);
     const mac = chainMac(key, prev, canonical);
     rows.push([
@@ -105,7 +111,8 @@ export async function appendToChain(conn: ChainConnection, key: Buffer, pending:
   const results = await conn.script(`${opts.begin ? 'BEGIN; ' : ''}SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}); ${HEAD_SQL}`);
   const read = results[results.length - 1][0] as { seq: string; mac: Buffer };
   const from: ChainHead = { seq: Number(read.seq), mac: read.mac };
-  const { records, rows, head } = chainOnto(key, from, pending);
+  const occurredAt = new Date().toISOString();
+  const { records, rows, head } = chainOnto(key, from, pending.map((p) => unchained(p, occurredAt)));
   const params: unknown[] = [];
   const tuples = rows.map((values) => `(${values.map((v) => { params.push(v); return `$${params.length}`; }).join(', ')})`);
   params.push(head.seq, head.mac, from.seq);
@@ -120,32 +127,42 @@ export async function appendToChain(conn: ChainConnection, key: Buffer, pending:
   return records;
 }
 
-/** The one-statement append (migration AuditAppendFunction): a prepared statement, events as one JSON array. */
-const OPTIMISTIC_APPEND = { name: 'vcm_audit_append', text: 'SELECT head_seq, head_mac, appended FROM audit_append($1, $2, $3)' };
+/** The one-statement append (migrations AuditAppendFunction, AuditStagedEvents): a prepared statement, events as one JSON array. */
+const OPTIMISTIC_APPEND = { name: 'vcm_audit_append', text: 'SELECT head_seq, head_mac, appended, still_staged FROM audit_append($1, $2, $3, $4)' };
+
+/** appendOptimistic's answer: appended, or not because some staged events were chained by someone else. */
+export type OptimisticAppend =
+  | { appended: true; records: AuditRecord[]; head: ChainHead }
+  | { appended: false; stillStaged: Set<string>; head: ChainHead };
 
 /**
  * The one-statement append: the events chained onto `expected` (the head the caller believes current), sent in
  * ONE statement that takes the chain lock, checks the head, inserts and moves the head (see the migration).
  * Round trips: one; two when another writer moved the head meanwhile (the events are chained again onto the
  * head the function returned). The group writer calls it in autocommit mode: the statement's own transaction
- * commits the batch, durably, before this resolves. A write transaction calls it inside its transaction: the
- * lock (a transaction lock) and the rows are that transaction's until it ends — then the second call cannot
- * miss, since nobody else can append while the lock is held.
+ * commits the batch, durably, before this resolves. A transaction outside the app (CLI) calls it inside its
+ * transaction: the lock (a transaction lock) and the rows are that transaction's until it ends — then the
+ * second call cannot miss, since nobody else can append while the lock is held.
+ * `stagedIds`: the events that come from `audit_staged` (written by committed write transactions); they are
+ * deleted there in the same transaction. If any of them is no longer staged (another process's writer chained
+ * it) nothing is written and the answer says which still are.
  */
 export async function appendOptimistic(
   client: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: any[] }> },
   key: Buffer,
   expected: ChainHead | undefined,
-  pending: PendingEvent[],
-): Promise<{ records: AuditRecord[]; head: ChainHead }> {
+  events: UnchainedRecord[],
+  stagedIds: string[] = [],
+): Promise<OptimisticAppend> {
   let from: ChainHead = expected ?? { seq: -1, mac: Buffer.alloc(0) }; // unknown: the first call returns the head
   for (let attempt = 0; ; attempt++) {
-    const { records, rows, head } = chainOnto(key, from, pending);
-    const events = rows.map((r) => Object.fromEntries(JSON_COLUMNS.map((c, i) => [c, r[i] instanceof Buffer ? (r[i] as Buffer).toString('hex') : r[i]])));
-    const result = await client.query({ ...OPTIMISTIC_APPEND, values: [from.seq, from.mac, JSON.stringify(events)] });
-    const row = result.rows[0] as { head_seq: string; head_mac: Buffer; appended: boolean };
+    const { records, rows, head } = chainOnto(key, from, events);
+    const json = rows.map((r) => Object.fromEntries(JSON_COLUMNS.map((c, i) => [c, r[i] instanceof Buffer ? (r[i] as Buffer).toString('hex') : r[i]])));
+    const result = await client.query({ ...OPTIMISTIC_APPEND, values: [from.seq, from.mac, JSON.stringify(json), stagedIds] });
+    const row = result.rows[0] as { head_seq: string; head_mac: Buffer; appended: boolean; still_staged: string[] | null };
     const current: ChainHead = { seq: Number(row.head_seq), mac: row.head_mac };
-    if (row.appended) return { records, head };
+    if (row.appended) return { appended: true, records, head };
+    if (row.still_staged) return { appended: false, stillStaged: new Set(row.still_staged), head: current };
     // Bounded: under a storm of write transactions give up (fail closed) rather than spin.
     if (attempt >= 20) throw new Error('the audit head kept moving; batch not appended');
     from = current;

@@ -1,21 +1,24 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { ProblemException } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Keyring } from '../crypto';
-import { appendOptimistic, HEAD_SQL, PendingEvent } from './append-protocol';
+import { appendOptimistic, HEAD_SQL, PendingEvent, unchained, UnchainedRecord } from './append-protocol';
 import type { AuditActor, AuditEventInput } from './audit.types';
 import { Checkpointer } from './checkpointer';
 import { appendCheckpoint, makeCheckpoint, readCheckpoints } from './checkpoints';
 import { GroupCommitWriter, WriterClient } from './group-commit-writer';
 import { ensurePartitions } from './partitions';
+import { STAGED_INSERT_SQL, StagedEvents, stagedFromRows } from './staged';
 import { toPending } from './validate';
 import { verifyChain, VerifyResult } from './verifier';
 
 /** Checkpoint at most this often while events arrive (plus every AUDIT_CHECKPOINT_EVERY events, and at shutdown). */
 const CHECKPOINT_INTERVAL_MS = 5000;
+/** How often staged events that no writer of this process is chaining are looked for (another process's, a crash's). */
+const STAGED_POLL_MS = 1000;
 /** Check daily that the coming months' partitions exist (the migration also creates them years ahead). */
 const PARTITION_CHECK_MS = 24 * 3600 * 1000;
 
@@ -23,9 +26,10 @@ const PARTITION_CHECK_MS = 24 * 3600 * 1000;
 const errInfo = (e: unknown) => ({ name: (e as Error)?.name, code: (e as { code?: string })?.code });
 
 /**
- * The audit trail's one entry point (DESIGN.md "Privacy model" 5). Every writer goes through the same
- * append protocol (append-protocol.ts): writes inside their business transaction, reads through the
- * group-commit writer, standalone events (logins) through the writer too (their own transaction outside Nest).
+ * The audit trail's one entry point (DESIGN.md "Privacy model" 5). Every append to the chain goes through the
+ * same append protocol (append-protocol.ts), made by the group-commit writer: reads' and logins' events
+ * directly, writes' events after their business transaction staged them (README "Staged events"). Outside
+ * Nest (CLI) the events are appended inside the caller's transaction.
  */
 @Injectable()
 export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,6 +38,9 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
   private writer?: GroupCommitWriter;
   private checkpointer?: Checkpointer;
   private partitionTimer?: NodeJS.Timeout;
+  private stagedTimer?: NodeJS.Timeout;
+  /** Events staged in a still-open TypeORM transaction, chained once it commits (see `subscriber`). */
+  private readonly stagedIn = new WeakMap<QueryRunner, UnchainedRecord[]>();
 
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly keyring: Keyring, private readonly config: AppConfig) {}
 
@@ -60,43 +67,111 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     checkpointer.start();
     this.writer = writer;
     this.checkpointer = checkpointer;
+    this.db.subscribers.push(this.subscriber());
+  }
+
+  /**
+   * Hands a committed transaction's staged events to the writer; TypeORM awaits it before the transaction's
+   * promise resolves, so a write answers only once its events are in the chain (or were left staged, logged).
+   */
+  private subscriber(): EntitySubscriberInterface {
+    return {
+      afterTransactionCommit: async ({ queryRunner }: TransactionCommitEvent) => {
+        const staged = this.stagedIn.get(queryRunner);
+        if (!staged || queryRunner.isTransactionActive) return; // nothing staged, or a savepoint released
+        this.stagedIn.delete(queryRunner);
+        await this.chainStaged({ records: staged });
+      },
+      afterTransactionRollback: ({ queryRunner }: TransactionRollbackEvent) => {
+        if (!queryRunner.isTransactionActive) this.stagedIn.delete(queryRunner);
+      },
+    };
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensurePartitions();
     this.partitionTimer = setInterval(() => void this.ensurePartitions(), PARTITION_CHECK_MS);
     this.partitionTimer.unref();
+    this.stagedTimer = setInterval(() => void this.adoptStaged(), STAGED_POLL_MS);
+    this.stagedTimer.unref();
+    void this.adoptStaged(); // a previous run's, if it died between a commit and the chaining
   }
 
   /** Runs after the HTTP server has closed: no more reads arrive. A last checkpoint, then the writer closes. */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.partitionTimer);
+    clearInterval(this.stagedTimer);
     await this.writer?.drain();
     await this.checkpointer?.close();
     await this.writer?.close();
   }
 
   /**
-   * Writes: append inside the caller's open transaction, so the change and its audit commit together.
-   * The chain lock is held from here until the caller commits: call this as the LAST step of the
-   * transaction, or every other audited request waits for the rest of it.
+   * Writes: the events are staged inside the caller's open transaction, so the change and its audit record
+   * commit together (or neither does); after the commit the group writer chains them, and the transaction's
+   * promise resolves only then. No chain lock is held by the write: one INSERT into `audit_staged`.
+   * Outside Nest (CLI) there is no writer: the events are appended to the chain in this transaction, whose
+   * chain lock is then held until it ends — call it last.
    */
   async appendInTransaction(manager: EntityManager, actor: AuditActor, events: AuditEventInput[]): Promise<void> {
     const pending = toPending(actor, events);
     if (pending.length === 0) return;
     const runner = manager.queryRunner;
-    // Outside a transaction the advisory lock would be released after its own statement and the chain could fork.
+    // Outside a transaction the events would not commit with the change (and the CLI's lock would not hold).
     if (!runner?.isTransactionActive) throw new Error('appendInTransaction needs a manager inside an open transaction');
-    // The one-statement append (audit_append) inside this transaction: its advisory lock is a transaction lock,
-    // so it is held until this transaction ends, exactly as in the multi-statement form. The events are chained
-    // onto the newest head this process knows (the read batcher's last commit or the last write's append); if
-    // another writer got in between, the function answers with the real head (read under the lock, so it cannot
-    // move again) and the second call appends. One round trip instead of two when the guess is right — the usual
-    // case under contention, where the lock holder has already published its head before committing.
+    if (this.writer) {
+      const staged = this.stagedOf(pending);
+      await manager.query(STAGED_INSERT_SQL('$1'), [staged.json]);
+      this.stagedIn.set(runner, [...(this.stagedIn.get(runner) ?? []), ...staged.records]);
+      return;
+    }
     const client = (await runner.connect()) as Parameters<typeof appendOptimistic>[0];
-    const { head } = await appendOptimistic(client, this.keyring.auditKey, this.writer?.lastHead, pending);
-    this.writer?.noteHead(head); // the next write's guess, and the read batcher's
-    this.checkpointer?.noteAppended(pending.length); // absent when used outside Nest (CLI, seeding)
+    await appendOptimistic(client, this.keyring.auditKey, undefined, pending.map((p) => unchained(p)));
+  }
+
+  /**
+   * For a write that is ONE autocommit statement (a reception): the events to stage, validated, with the JSON
+   * its statement inserts through `STAGED_INSERT_SQL`. After the statement, `chainStaged`.
+   */
+  stage(actor: AuditActor, events: AuditEventInput[]): StagedEvents {
+    if (!this.writer) throw new Error('staged events are chained by the writer inside the Nest application');
+    return this.stagedOf(toPending(actor, events));
+  }
+
+  /**
+   * Chains committed staged events, and resolves when they are in the chain. Never throws: the write has
+   * committed, and its events are durable in `audit_staged`; if the writer cannot chain them now, it is
+   * logged and the poller chains them later (STAGED_POLL_MS).
+   */
+  async chainStaged(staged: Pick<StagedEvents, 'records'>): Promise<void> {
+    try {
+      await this.writer?.chainStaged(staged.records);
+    } catch (e) {
+      this.logger.error({ err: errInfo(e) }, 'staged audit events of a committed write are not chained yet; they will be retried');
+    }
+  }
+
+  private stagedOf(pending: PendingEvent[]): StagedEvents {
+    const occurredAt = new Date().toISOString();
+    const records = pending.map((p) => unchained(p, occurredAt));
+    return { records, json: JSON.stringify(records) };
+  }
+
+  /** Chains staged events nobody here is chaining: other processes', or a crashed run's (older than a poll). */
+  private async adoptStaged(): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    try {
+      const rows = await writer.exclusive((conn) =>
+        conn.query(`SELECT event_id, event FROM audit_staged WHERE staged_at < now() - make_interval(secs => $1) ORDER BY event_id LIMIT 1000`, [STAGED_POLL_MS / 1000]),
+      );
+      if (rows.length === 0) return;
+      const { records, rejected } = stagedFromRows(rows);
+      if (rejected) this.logger.error({ rejected }, 'staged audit events that are not ids, codes and field paths were left staged');
+      await writer.chainStaged(records);
+    } catch (e) {
+      this.logger.error({ err: errInfo(e) }, 'staged audit events could not be chained; will retry');
+    }
   }
 
   /**

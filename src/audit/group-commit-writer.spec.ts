@@ -1,4 +1,4 @@
-import { PendingEvent } from './append-protocol';
+import { PendingEvent, unchained } from './append-protocol';
 import { GroupCommitWriter, WriterClient } from './group-commit-writer';
 
 const ev = (action = 'case.read'): PendingEvent[] => [{ actor: { userId: null, agencyId: null, role: 'CLI', requestId: null }, event: { action, resourceType: 'case' } }];
@@ -10,6 +10,8 @@ const serverError = (code: string) => Object.assign(new Error('refused'), { code
  */
 class FakeClient implements WriterClient {
   static head: { seq: number; mac: Buffer } = { seq: 0, mac: Buffer.alloc(32) };
+  /** audit_staged: event ids written by committed write transactions, not yet chained. */
+  static staged = new Set<string>();
   log: string[] = [];
   /** Events per committed batch. */
   batches: number[] = [];
@@ -24,12 +26,15 @@ class FakeClient implements WriterClient {
     this.log.push(typeof q === 'string' ? sql.split(/\s+/)[0] : q.name);
     if (this.failOn && sql.includes(this.failOn.sql)) throw this.failOn.error;
     if (typeof q !== 'string' && q.name === 'vcm_audit_append') {
-      const [seq, mac, json] = q.values as [number, Buffer, string];
+      const [seq, mac, json, stagedIds] = q.values as [number, Buffer, string, string[]];
       const head = FakeClient.head;
       if (seq !== head.seq || !mac.equals(head.mac)) {
         this.misses++;
-        return { rows: [{ head_seq: String(head.seq), head_mac: head.mac, appended: false }] };
+        return { rows: [{ head_seq: String(head.seq), head_mac: head.mac, appended: false, still_staged: null }] };
       }
+      const present = stagedIds.filter((id) => FakeClient.staged.has(id));
+      if (present.length !== stagedIds.length) return { rows: [{ head_seq: String(head.seq), head_mac: head.mac, appended: false, still_staged: present }] };
+      stagedIds.forEach((id) => FakeClient.staged.delete(id));
       const events = JSON.parse(json) as Array<{ seq: number; prev_mac: string; mac: string }>;
       expect(events[0].prev_mac).toBe(head.mac.toString('hex'));
       expect(events.map((e) => e.seq)).toEqual(events.map((_, k) => head.seq + 1 + k));
@@ -54,6 +59,7 @@ class FakeClient implements WriterClient {
 
 function setup(opts: { gate?: Promise<void>; maxBatchEvents?: number } = {}) {
   FakeClient.head = { seq: 0, mac: Buffer.alloc(32) };
+  FakeClient.staged = new Set();
   const clients: FakeClient[] = [];
   const committed: number[] = [];
   const writer = new GroupCommitWriter(
@@ -98,21 +104,24 @@ describe('GroupCommitWriter', () => {
     expect(clients[0].misses).toBe(2); // the very first call, and the moved head
   });
 
-  it('chains onto a head a write transaction of this process noted (no miss), and survives a noted head that never committed', async () => {
+  it('chains staged events with the reads, deleting them from audit_staged; drops those another writer chained', async () => {
     const { writer, clients, committed } = setup();
-    await writer.write(ev());
-    // A write transaction here appended two events and told the writer.
-    FakeClient.head = { seq: FakeClient.head.seq + 2, mac: Buffer.alloc(32, 9) };
-    writer.noteHead(FakeClient.head);
-    writer.noteHead({ seq: 1, mac: Buffer.alloc(32, 1) }); // older: ignored
-    await writer.write(ev());
-    expect(committed).toEqual([1, 4]);
-    expect(clients[0].misses).toBe(1); // only the very first call
-    // A noted head whose transaction rolled back: one miss, then the batch is chained onto the real head.
-    writer.noteHead({ seq: 9, mac: Buffer.alloc(32, 3) });
-    await writer.write(ev());
-    expect(committed).toEqual([1, 4, 5]);
-    expect(clients[0].misses).toBe(2);
+    const staged = [...ev('case.create'), ...ev('case.update'), ...ev('case.transition')].map((e) => unchained(e));
+    staged.forEach((e) => FakeClient.staged.add(e.id));
+    await Promise.all([writer.write(ev()), writer.chainStaged(staged.slice(0, 1))]);
+    expect(committed).toEqual([1, 2]); // heads after each batch
+    expect(FakeClient.staged.size).toBe(2);
+    // Another process's writer chains the second one first: this batch is appended without it, not twice.
+    FakeClient.staged.delete(staged[1].id);
+    await writer.chainStaged(staged.slice(1));
+    expect(committed).toEqual([1, 2, 3]);
+    expect(FakeClient.staged.size).toBe(0);
+    // Events already queued here are not queued again (the poller finding them staged meanwhile).
+    const again = unchained(ev('case.create')[0]);
+    FakeClient.staged.add(again.id);
+    await Promise.all([writer.chainStaged([again]), writer.chainStaged([again])]);
+    expect(committed).toEqual([1, 2, 3, 4]);
+    expect(clients[0].misses).toBe(1); // only the very first call (head unknown)
   });
 
   it('caps a batch at maxBatchEvents', async () => {

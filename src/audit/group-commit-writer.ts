@@ -1,4 +1,4 @@
-import { appendOptimistic, ChainConnection, chainConnection, ChainHead, PendingEvent, PgQueryable } from './append-protocol';
+import { appendOptimistic, ChainConnection, chainConnection, ChainHead, PendingEvent, PgQueryable, unchained, UnchainedRecord } from './append-protocol';
 import type { AuditRecord } from './audit.types';
 
 /** What the writer needs of a pg.Client. */
@@ -21,7 +21,9 @@ export interface WriterOptions {
 export const DEFAULT_WRITER_OPTIONS: WriterOptions = { lockTimeoutMs: 5000, statementTimeoutMs: 15000, maxBatchEvents: 1000 };
 
 interface Waiter {
-  events: PendingEvent[];
+  events: UnchainedRecord[];
+  /** The events are rows of `audit_staged` (committed by a write transaction), deleted there as they are chained. */
+  staged: boolean;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -30,8 +32,8 @@ interface Waiter {
 const CONNECTION_LOST = /^(08|57P)/;
 
 /**
- * Appends the audit events of concurrent reads in shared transactions: while one batch commits, new events
- * queue; the next batch takes them all. One autocommit statement per batch (appendOptimistic: lock, check the
+ * Appends the audit events of concurrent reads — and chains the events write transactions staged — in shared
+ * transactions: while one batch commits, new events queue; the next batch takes them all. One autocommit statement per batch (appendOptimistic: lock, check the
  * expected head, insert, move the head, commit — one round trip), on a dedicated connection (so a busy pool
  * never delays the audit, and the pool never waits for the writer).
  * Each caller's promise settles only after the batch holding its events has committed (durable before data
@@ -44,8 +46,10 @@ export class GroupCommitWriter {
   private running = false;
   private closed = false;
   private client?: WriterClient;
-  /** The head this writer last committed, or a newer one a write transaction appended (see noteHead). */
+  /** The head this writer last committed: the next batch is chained onto it (a guess, checked under the lock). */
   private head?: ChainHead;
+  /** Ids of staged events queued or in a batch here: the poller does not queue them twice. */
+  private readonly stagedHere = new Set<string>();
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -55,25 +59,26 @@ export class GroupCommitWriter {
     private readonly options: WriterOptions = DEFAULT_WRITER_OPTIONS,
   ) {}
 
-  /** The newest head this process has seen: the next batch is chained onto it (a guess, checked under the lock). */
-  get lastHead(): ChainHead | undefined {
-    return this.head;
+  write(events: PendingEvent[]): Promise<void> {
+    const occurredAt = new Date().toISOString();
+    return this.enqueue(events.map((e) => unchained(e, occurredAt)), false);
   }
 
   /**
-   * A head appended by a write transaction of this process. Taken when newer, so the next batch is chained onto
-   * it instead of failing its first attempt. It may yet roll back: then that attempt fails and the batch is
-   * chained again onto the head the database returns, as for any stale guess.
+   * Chains events that a committed write transaction staged (`audit_staged`), deleting them there in the same
+   * transaction. Resolves once they are in the chain — by this writer, or by another process's writer that got
+   * to them first. Events already queued here are not queued twice.
    */
-  noteHead(head: ChainHead): void {
-    if (!this.head || head.seq > this.head.seq) this.head = head;
+  chainStaged(events: UnchainedRecord[]): Promise<void> {
+    return this.enqueue(events.filter((e) => !this.stagedHere.has(e.id)), true);
   }
 
-  write(events: PendingEvent[]): Promise<void> {
+  private enqueue(events: UnchainedRecord[], staged: boolean): Promise<void> {
     if (this.closed) return Promise.reject(new Error('audit writer closed'));
     if (events.length === 0) return Promise.resolve();
+    if (staged) events.forEach((e) => this.stagedHere.add(e.id));
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+      this.queue.push({ events, staged, resolve, reject });
       this.kick();
     });
   }
@@ -134,22 +139,35 @@ export class GroupCommitWriter {
 
   private async flush(batch: Waiter[]): Promise<void> {
     let client: WriterClient | undefined;
-    let records: AuditRecord[];
+    let events = batch.flatMap((w) => w.events);
+    const staged = new Set(batch.filter((w) => w.staged).flatMap((w) => w.events.map((e) => e.id)));
+    let records: AuditRecord[] = [];
     try {
       client = await this.connection();
-      const appended = await appendOptimistic(client, this.key, this.head, batch.flatMap((w) => w.events));
-      records = appended.records;
-      this.head = appended.head;
+      // At most a few rounds: each drops the staged events another writer chained meanwhile.
+      for (let round = 0; events.length > 0; round++) {
+        if (round >= 5) throw new Error('staged audit events kept being chained elsewhere; batch not appended');
+        const result = await appendOptimistic(client, this.key, this.head, events, events.filter((e) => staged.has(e.id)).map((e) => e.id));
+        this.head = result.head;
+        if (result.appended) {
+          records = result.records;
+          break;
+        }
+        const still = result.stillStaged;
+        events = events.filter((e) => !staged.has(e.id) || still.has(e.id));
+      }
     } catch (e) {
       // Fail closed. (If the connection died after the commit the batch may be durable: the read still fails — safe.)
       this.head = undefined;
       batch.forEach((w) => w.reject(e as Error));
       if (client && !this.isServerError(e)) this.discard(client);
       return;
+    } finally {
+      staged.forEach((id) => this.stagedHere.delete(id));
     }
     batch.forEach((w) => w.resolve());
     try {
-      this.onCommitted(records);
+      if (records.length) this.onCommitted(records);
     } catch {
       /* bookkeeping (checkpoint counters) must never turn a committed read into a failure */
     }

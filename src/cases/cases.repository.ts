@@ -4,7 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CASE_FIELDS, PERSON_FIELDS } from '../access/field-registry';
 import type { WrappedKey } from '../access/field-protection.service';
 import { SqlParams } from '../access/sql-params';
-import { rawQuery } from '../database/raw-query';
+import { rawQuery, rawStatement } from '../database/raw-query';
+import { STAGED_INSERT_SQL, type StagedEvents } from '../audit/staged';
 
 /** A case row as selected, with the reasons of access that hold for the actor and the case's wrapped key. */
 export interface CaseRow extends Record<string, unknown> {
@@ -50,9 +51,12 @@ const PERSON_SELECT = PERSON_READ_COLUMNS.map((c) => `p.${c} AS ${PERSON_PREFIX}
 export class CasesRepository {
   /** Reads outside a transaction go straight to the pool (see database/raw-query.ts). */
   private readonly read: ReturnType<typeof rawQuery>;
+  /** Writes that are one statement (their own transaction): the pool, unprepared (their shapes vary). */
+  private readonly statement: ReturnType<typeof rawStatement>;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {
     this.read = rawQuery(db);
+    this.statement = rawStatement(db);
   }
 
   private run<T>(tx: EntityManager | undefined, sql: string, params: unknown[]): Promise<T[]> {
@@ -180,26 +184,29 @@ export class CasesRepository {
 
   /**
    * A reception in ONE statement: insertCase's rows, the case's number (the province-year counter, see
-   * assignCaseNumber), and the new case with its persons read back through the actor's scope predicate, as
-   * findWithPersons returns it — selected from the rows the statement inserted (its RETURNING), since a
-   * statement does not see its own CTEs' writes in the tables. One round trip for what took two (three before
-   * session 7).
-   * The counter row stays locked from here to the commit: the audit append and COMMIT are all that may follow.
+   * assignCaseNumber), its staged audit events (src/audit/README.md "Staged events"), and the new case with
+   * its persons read back through the actor's scope predicate, as findWithPersons returns it — selected from
+   * the rows the statement inserted (its RETURNING), since a statement does not see its own CTEs' writes in
+   * the tables. Without `tx` the statement is its own transaction (autocommit): the counter row is locked
+   * only while PostgreSQL runs and commits it. In `tx`, it stays locked to the commit: only COMMIT may follow.
    */
   async insertNumberedCase(
-    tx: EntityManager,
+    tx: EntityManager | undefined,
     parts: NewCaseParts,
     numbering: { provinceCode: string; year: number },
     scope: ScopeSql,
     kinds: Array<PersonRow['kind']>,
+    audit: StagedEvents,
   ): Promise<CaseWithPersons> {
     const p = new SqlParams();
     const counter = counterCte(p, numbering.provinceCode, numbering.year);
+    const staged = STAGED_INSERT_SQL(p.add(audit.json));
     const { case_number: _placeholder, ...caseRow } = parts.caseRow; // the number comes from the counter instead
     const inserts = newCaseCtes(p, { ...parts, caseRow }, { returning: true, caseExpressions: { case_number: `(SELECT ${counter.number} FROM counter)` } });
     const s = scope(p);
     const select = caseWithPersonsSql(s, p.add(parts.caseRow.id), kinds, { cases: 'new_case', persons: 'new_persons', keys: 'new_keys' });
-    const rows: Array<Record<string, unknown>> = await tx.query(`WITH counter AS (${counter.sql}),\n${inserts}\n${select}`, p.values);
+    const sql = `WITH counter AS (${counter.sql}),\nstaged_audit AS (${staged}),\n${inserts}\n${select}`;
+    const rows: Array<Record<string, unknown>> = tx ? await tx.query(sql, p.values) : await this.statement(sql, p.values);
     const found = caseWithPersonsOf(rows);
     // The actor opened it, so their scope holds; anything else is a bug in the scope rules, not a 404.
     if (!found) throw new Error('a new case is outside its creator\'s scope');

@@ -78,8 +78,19 @@ export class CasesService {
     const caseId = uuidv7();
     const requestHash = idempotencyKey ? this.idempotency.requestHash('case.create', dto) : null;
 
-    const outcome = await this.repo.transaction(async (tx) => {
-      if (idempotencyKey && requestHash) {
+    // Rows, case number, the audit event (staged: chained by the group writer after the commit, README
+    // "Staged events") and the read-back for the answer in ONE statement. Without an idempotency key it is the
+    // whole transaction (autocommit): the province's counter row is held only while PostgreSQL runs it and
+    // commits — no round trip, no turn of this event loop inside the hold (bench/README.md, session 12).
+    const staged = this.audit.stage(auditActorOf(actor), [
+      { action: 'case.create', resourceType: 'case', resourceId: caseId, fields: this.writtenPaths(dto), purpose: DEFAULT_PURPOSE },
+    ]);
+    const parts = this.newCaseParts(actor, caseId, dto, receivedAt);
+    const insert = (tx?: EntityManager) =>
+      this.repo.insertNumberedCase(tx, parts, { provinceCode: dto.provinceCode, year: receivedAt.getUTCFullYear() }, this.scope(actor), this.readableKinds(actor), staged);
+    let found: CaseWithPersons;
+    if (idempotencyKey && requestHash) {
+      const outcome = await this.repo.transaction(async (tx): Promise<{ replayOf: string } | { found: CaseWithPersons }> => {
         const claim = await this.idempotency.claim(tx, {
           userId: actor.userId,
           key: idempotencyKey,
@@ -88,26 +99,19 @@ export class CasesService {
           resourceId: caseId,
           statusCode: 201,
         });
-        if (claim.replay) return { replayOf: claim.resourceId };
+        return claim.replay ? { replayOf: claim.resourceId as string } : { found: await insert(tx) };
+      });
+      if ('replayOf' in outcome) {
+        const replay = await this.get(actor, outcome.replayOf, DEFAULT_PURPOSE);
+        return { ...replay, status: 201 };
       }
-      // Rows, case number and the read-back for the answer in one statement; then the audit append and COMMIT.
-      // The two serialised steps (the province's counter row, then the audit chain) are held from that statement
-      // to the commit, so nothing else happens in between: the answer is rendered after the commit. (Embedding
-      // the append in the statement too was tried: its head guess is taken before the statement waits for the
-      // counter, so under contention it was always stale and cost a second call — bench/README.md, session 8.)
-      const parts = this.newCaseParts(actor, caseId, dto, receivedAt);
-      const found = await this.repo.insertNumberedCase(tx, parts, { provinceCode: dto.provinceCode, year: receivedAt.getUTCFullYear() }, this.scope(actor), this.readableKinds(actor));
-      await this.audit.appendInTransaction(tx, auditActorOf(actor), [
-        { action: 'case.create', resourceType: 'case', resourceId: caseId, fields: this.writtenPaths(dto), purpose: DEFAULT_PURPOSE },
-      ]);
-      return { found };
-    });
-    if ('replayOf' in outcome) {
-      const replay = await this.get(actor, outcome.replayOf as string, DEFAULT_PURPOSE);
-      return { ...replay, status: 201 };
+      found = outcome.found;
+    } else {
+      found = await insert();
     }
+    await this.audit.chainStaged(staged);
     // Decryption is pure work on rows already read: after the commit, outside the locks (nothing leaves before).
-    return this.render(actor, outcome.found, 201);
+    return this.render(actor, found, 201);
   }
 
   async get(actor: Actor, id: string, purpose = DEFAULT_PURPOSE): Promise<CaseResult> {

@@ -44,3 +44,12 @@ export function rawQuery(db: DataSource): <T = any>(sql: string, params?: unknow
     }
   };
 }
+
+/**
+ * One statement on the same pool, unprepared: for writes that are a whole transaction in one statement (a
+ * reception), whose text varies with the fields given — they would only fill the prepared-statement cache.
+ */
+export function rawStatement(db: DataSource): <T = any>(sql: string, params?: unknown[]) => Promise<T[]> {
+  const pool = (db.driver as unknown as { master: Pool }).master;
+  return async (sql, params) => (await pool.query(sql, params as unknown[])).rows;
+}
