@@ -407,8 +407,9 @@ describe('audit: the app role cannot change history; a failed audit write fails 
     }
   });
 
-  it('when the audit write fails, the read answers 503 and returns no data; it recovers without restart', async () => {
+  it('when the audit write fails, the read answers 503 and returns no data; a write commits with its event staged, chained once it recovers', async () => {
     const { t, cw } = w;
+    let writtenDuringFailure = '';
     const created = await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(950)).expect(201);
     await t.sql(`CREATE FUNCTION fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$`);
     await t.sql(`CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION fail_audit()`);
@@ -425,12 +426,24 @@ describe('audit: the app role cannot change history; a failed audit write fails 
       const login = await t.http().post('/api/v1/auth/login').send({ username: cw.username, password: cw.password });
       expect(login.status).toBe(503);
       expect(login.body.accessToken).toBeUndefined();
+      // A write's event commits with the write (staged); only its chaining waits for the trail to recover.
+      const during = await t.http().post('/api/v1/cases').set(bearer(cw.token)).send(receptionPayload(951)).expect(201);
+      expect(await t.sql('SELECT event->>\'action\' AS action FROM audit_staged WHERE event->>\'resourceId\' = $1', [during.body.id])).toEqual([{ action: 'case.create' }]);
+      writtenDuringFailure = during.body.id;
     } finally {
       await t.sql('DROP TRIGGER fail_audit ON audit_events');
       await t.sql('DROP FUNCTION fail_audit');
     }
     const again = await t.http().get(`/api/v1/cases/${created.body.id}`).set(bearer(cw.token)).expect(200);
     expect(again.body.victim.fullName).toBe('Nguyễn Thị Lành 950');
+    let chained: unknown[] = [];
+    for (let i = 0; i < 100 && chained.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      chained = await t.sql(`SELECT seq FROM audit_events WHERE action = 'case.create' AND resource_id = $1`, [writtenDuringFailure]);
+    }
+    expect(chained).toHaveLength(1);
+    expect(await t.sql('SELECT event_id FROM audit_staged')).toEqual([]);
+    expect(await t.app.get(AuditService).verify('full')).toMatchObject({ valid: true, firstBroken: null });
   });
 });
 

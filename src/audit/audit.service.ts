@@ -92,9 +92,10 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     await this.ensurePartitions();
     this.partitionTimer = setInterval(() => void this.ensurePartitions(), PARTITION_CHECK_MS);
     this.partitionTimer.unref();
-    this.stagedTimer = setInterval(() => void this.adoptStaged(), STAGED_POLL_MS);
+    // A previous run's, if it died between a write's commit and the chaining: all of them, before serving.
+    await this.adoptStaged(0);
+    this.stagedTimer = setInterval(() => void this.adoptStaged(STAGED_POLL_MS), STAGED_POLL_MS);
     this.stagedTimer.unref();
-    void this.adoptStaged(); // a previous run's, if it died between a commit and the chaining
   }
 
   /** Runs after the HTTP server has closed: no more reads arrive. A last checkpoint, then the writer closes. */
@@ -157,13 +158,17 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     return { records, json: JSON.stringify(records) };
   }
 
-  /** Chains staged events nobody here is chaining: other processes', or a crashed run's (older than a poll). */
-  private async adoptStaged(): Promise<void> {
+  /**
+   * Chains staged events nobody here is chaining: other processes', or a crashed run's. Only those older than
+   * `minAgeMs`, so that another live process's fresh ones are left to its own writer (taking them would be
+   * safe — see audit_append's staged check — but costs both writers a retry).
+   */
+  private async adoptStaged(minAgeMs: number): Promise<void> {
     const writer = this.writer;
     if (!writer) return;
     try {
       const rows = await writer.exclusive((conn) =>
-        conn.query(`SELECT event_id, event FROM audit_staged WHERE staged_at < now() - make_interval(secs => $1) ORDER BY event_id LIMIT 1000`, [STAGED_POLL_MS / 1000]),
+        conn.query(`SELECT event_id, event FROM audit_staged WHERE staged_at < now() - make_interval(secs => $1) ORDER BY event_id LIMIT 1000`, [minAgeMs / 1000]),
       );
       if (rows.length === 0) return;
       const { records, rejected } = stagedFromRows(rows);
