@@ -92,6 +92,29 @@ describe('audit: the group writer fails closed and recovers', () => {
     const [{ n: after }] = await t.sql('SELECT count(*)::int AS n FROM audit_events');
     expect(after).toBe(before);
   });
+
+  it('a write transaction\'s events are staged with it: chained before its promise resolves; rolled back with it', async () => {
+    const audit = t.app.get(AuditService);
+    const db = t.app.get(DataSource);
+    const event = (action: string) => [{ action, resourceType: 'test' }];
+    await db.transaction(async (tx) => {
+      await audit.appendInTransaction(tx, SYSTEM, event('test.committed'));
+      // Staged in the transaction, not chained yet: nothing else can see it before the commit.
+      expect(await tx.query(`SELECT event->>'action' AS action FROM audit_staged`)).toEqual([{ action: 'test.committed' }]);
+      expect(await t.sql(`SELECT 1 FROM audit_staged`)).toEqual([]);
+    });
+    expect(await t.sql(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'test.committed'`)).toEqual([{ n: 1 }]);
+    expect(await t.sql('SELECT 1 FROM audit_staged')).toEqual([]);
+
+    await expect(db.transaction(async (tx) => {
+      await audit.appendInTransaction(tx, SYSTEM, event('test.rolled_back'));
+      throw new Error('the write failed');
+    })).rejects.toThrow('the write failed');
+    await new Promise((r) => setTimeout(r, 1500)); // past a poll of staged events
+    expect(await t.sql(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'test.rolled_back'`)).toEqual([{ n: 0 }]);
+    expect(await t.sql('SELECT 1 FROM audit_staged')).toEqual([]);
+    expect(await audit.verify('full')).toMatchObject({ valid: true, firstBroken: null });
+  });
 });
 
 describe('audit: checkpoints outside the database', () => {

@@ -33,9 +33,10 @@ const CONNECTION_LOST = /^(08|57P)/;
 
 /**
  * Appends the audit events of concurrent reads — and chains the events write transactions staged — in shared
- * transactions: while one batch commits, new events queue; the next batch takes them all. One autocommit statement per batch (appendOptimistic: lock, check the
- * expected head, insert, move the head, commit — one round trip), on a dedicated connection (so a busy pool
- * never delays the audit, and the pool never waits for the writer).
+ * transactions: while one batch commits, new events queue; the next batch takes them all. One autocommit
+ * statement per batch (appendOptimistic: lock, check the expected head and that the staged events are still
+ * staged, insert, delete them from `audit_staged`, move the head, commit — one round trip), on a dedicated
+ * connection (so a busy pool never delays the audit, and the pool never waits for the writer).
  * Each caller's promise settles only after the batch holding its events has committed (durable before data
  * leaves) — or rejects, and the caller must then return no data. A dead connection is replaced on the
  * next batch.
