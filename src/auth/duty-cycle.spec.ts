@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/app-config';
 import { expectConfigRefused, TEST_CONFIG_ENV as base } from '../../test/support/config';
 import { ClientGoneError } from './client-gone';
-import { DutyCyclePacer, PacerClock } from './duty-cycle';
+import { DutyCyclePacer, EventLoopLoad, PacerClock } from './duty-cycle';
 
 /** A clock that moves only when told: work "takes" time by advancing it; sleeping advances it too. */
 function fakeClock() {
@@ -78,19 +78,70 @@ describe('DutyCyclePacer', () => {
     expect(c.slept).toEqual([30]);
   });
 
+  it('while the request path is busy, pauses by the lower duty; quiet again, by the full one', async () => {
+    const c = fakeClock();
+    let busy = true;
+    const pacer = new DutyCyclePacer(0.25, c.clock, { duty: 0.1, isBusy: () => busy });
+    await pacer.run(async () => c.advance(20)); // busy: the next may start 9 × 20 ms later
+    await pacer.run(async () => c.advance(20));
+    expect(c.slept).toEqual([180]);
+    busy = false; // quiet when the next asks: 3 × 20 ms
+    await pacer.run(async () => c.advance(20));
+    expect(c.slept).toEqual([180, 60]);
+    // A busy duty above the full one never speeds hashing up.
+    const odd = new DutyCyclePacer(0.25, c.clock, { duty: 0.5, isBusy: () => true });
+    await odd.run(async () => c.advance(10));
+    await odd.run(async () => c.advance(10));
+    expect(c.slept).toEqual([180, 60, 30]);
+  });
+
   it('refuses a duty outside (0, 1]', () => {
     expect(() => new DutyCyclePacer(0)).toThrow();
     expect(() => new DutyCyclePacer(1.5)).toThrow();
+    expect(() => new DutyCyclePacer(0.25, undefined, { duty: 0, isBusy: () => true })).toThrow();
+  });
+});
+
+describe('EventLoopLoad', () => {
+  it('reports the utilisation of the last window, from Node\'s counters', () => {
+    // Cumulative counters as Node keeps them; the difference of two is a window's utilisation.
+    let counters = { idle: 0, active: 0, utilization: 0 };
+    const elu = ((a?: typeof counters, b?: typeof counters) =>
+      a && b ? { idle: a.idle - b.idle, active: a.active - b.active, utilization: (a.active - b.active) / (a.active - b.active + a.idle - b.idle) } : counters) as never;
+    const load = new EventLoopLoad(500, elu);
+    expect(load.utilization).toBe(0);
+    counters = { idle: 350, active: 150, utilization: 0.3 };
+    load.sample();
+    expect(load.utilization).toBeCloseTo(0.3);
+    counters = { idle: 840, active: 160, utilization: 0.16 };
+    load.sample();
+    expect(load.utilization).toBeCloseTo(0.02);
+  });
+
+  it('samples the real event loop: busy work shows, idle time does not', async () => {
+    const load = new EventLoopLoad();
+    await new Promise((r) => setTimeout(r, 50));
+    load.sample();
+    expect(load.utilization).toBeLessThan(0.5);
+    const until = Date.now() + 50;
+    while (Date.now() < until) {
+      /* the event loop is busy */
+    }
+    load.sample();
+    expect(load.utilization).toBeGreaterThan(0.5);
   });
 });
 
 describe('ARGON2_MAX_DUTY', () => {
   it('defaults to a quarter of the time and accepts a fraction', () => {
     expect(loadConfig(base).ARGON2_MAX_DUTY).toBe(0.25);
+    expect(loadConfig(base).ARGON2_BUSY_DUTY).toBe(0.1);
+    expect(loadConfig({ ...base, ARGON2_BUSY_DUTY: '0.2' }).ARGON2_BUSY_DUTY).toBe(0.2);
     expect(loadConfig({ ...base, ARGON2_MAX_DUTY: '0.5' }).ARGON2_MAX_DUTY).toBe(0.5);
   });
 
   it('refuses 0, more than 1 and non-numbers, naming the variable and not the value', () => {
     for (const bad of ['0', '1.5', 'half']) expectConfigRefused('ARGON2_MAX_DUTY', bad);
+    for (const bad of ['0', '1.5', 'half']) expectConfigRefused('ARGON2_BUSY_DUTY', bad);
   });
 });

@@ -103,6 +103,13 @@ export class AppConfig {
   @Transform(toNumber) @IsNumber() @Min(0.05) @Max(1)
   ARGON2_MAX_DUTY = 0.25;
 
+  /**
+   * The share while this process's event loop is busy with other requests (src/auth/duty-cycle.ts): hashing
+   * yields more to case work under load; never above ARGON2_MAX_DUTY.
+   */
+  @Transform(toNumber) @IsNumber() @Min(0.05) @Max(1)
+  ARGON2_BUSY_DUTY = 0.1;
+
   @Transform(toNumber) @IsInt() @Min(1)
   THROTTLE_LIMIT = 600;
 
