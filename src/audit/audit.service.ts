@@ -19,6 +19,8 @@ import { verifyChain, VerifyResult } from './verifier';
 const CHECKPOINT_INTERVAL_MS = 5000;
 /** How often staged events that no writer of this process is chaining are looked for (another process's, a crash's). */
 const STAGED_POLL_MS = 1000;
+/** Refused staged rows remembered (and skipped) by the poller; beyond this many they are read again each poll. */
+const MAX_REFUSED_STAGED = 10_000;
 /** Check daily that the coming months' partitions exist (the migration also creates them years ahead). */
 const PARTITION_CHECK_MS = 24 * 3600 * 1000;
 
@@ -39,6 +41,8 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
   private checkpointer?: Checkpointer;
   private partitionTimer?: NodeJS.Timeout;
   private stagedTimer?: NodeJS.Timeout;
+  /** Staged rows refused as not ids, codes and field paths: left staged, skipped by later polls (bounded). */
+  private readonly refusedStaged = new Set<string>();
   /** Events staged in a still-open TypeORM transaction, chained once it commits (see `subscriber`). */
   private readonly stagedIn = new WeakMap<QueryRunner, UnchainedRecord[]>();
 
@@ -167,12 +171,20 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     const writer = this.writer;
     if (!writer) return;
     try {
+      // Refused rows are skipped, so that a pile of them (only tampering makes one) cannot hide the rows behind.
       const rows = await writer.exclusive((conn) =>
-        conn.query(`SELECT event_id, event FROM audit_staged WHERE staged_at < now() - make_interval(secs => $1) ORDER BY event_id LIMIT 1000`, [minAgeMs / 1000]),
+        conn.query(
+          `SELECT event_id, event FROM audit_staged WHERE staged_at < now() - make_interval(secs => $1) AND event_id <> ALL ($2::uuid[])
+            ORDER BY event_id LIMIT 1000`,
+          [minAgeMs / 1000, [...this.refusedStaged]],
+        ),
       );
       if (rows.length === 0) return;
       const { records, rejected } = stagedFromRows(rows);
-      if (rejected) this.logger.error({ rejected }, 'staged audit events that are not ids, codes and field paths were left staged');
+      if (rejected.length) {
+        for (const id of rejected) if (this.refusedStaged.size < MAX_REFUSED_STAGED) this.refusedStaged.add(id);
+        this.logger.error({ rejected: rejected.length }, 'staged audit events that are not ids, codes and field paths were left staged');
+      }
       await writer.chainStaged(records);
     } catch (e) {
       this.logger.error({ err: errInfo(e) }, 'staged audit events could not be chained; will retry');

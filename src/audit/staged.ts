@@ -18,11 +18,11 @@ export const STAGED_INSERT_SQL = (param: string): string =>
 
 /**
  * Staged rows read back from the database (the poller), checked again before they are chained: only ids,
- * codes and field paths may enter the chain, whoever wrote the row. Rows that fail stay staged (counted).
+ * codes and field paths may enter the chain, whoever wrote the row. Rows that fail stay staged (their ids returned).
  */
-export function stagedFromRows(rows: Array<{ event_id: string; event: Record<string, unknown> }>): { records: UnchainedRecord[]; rejected: number } {
+export function stagedFromRows(rows: Array<{ event_id: string; event: Record<string, unknown> }>): { records: UnchainedRecord[]; rejected: string[] } {
   const records: UnchainedRecord[] = [];
-  let rejected = 0;
+  const rejected: string[] = [];
   for (const { event_id, event: e } of rows) {
     const record: UnchainedRecord = {
       id: event_id,
@@ -45,7 +45,7 @@ export function stagedFromRows(rows: Array<{ event_id: string; event: Record<str
       e.id === event_id && typeof record.occurredAt === 'string' && !Number.isNaN(Date.parse(record.occurredAt)) &&
       Array.isArray(record.fields) && typeof record.outcome === 'string' && invalidPart(actor, input) === null;
     if (valid) records.push(record);
-    else rejected += 1;
+    else rejected.push(event_id);
   }
   return { records, rejected };
 }
