@@ -36,7 +36,8 @@ export interface HashingSlot {
 
 /**
  * The event loop counts as busy — hashing then yields to ARGON2_BUSY_DUTY — above this utilisation: case reads
- * at 500/s keep it near 0.3 on 2 vCPUs, a login flood alone near 0.
+ * at 500/s put it near 0.3 on 2 vCPUs (by their CPU per request); a login flood alone stays below (the bench's
+ * login-only flood kept 7–8 logins/s, the full duty's rate).
  */
 const BUSY_UTILIZATION = 0.15;
 
