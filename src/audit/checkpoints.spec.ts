@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Checkpointer, Head } from './checkpointer';
@@ -6,6 +6,15 @@ import { appendCheckpoint, checkpointIsAuthentic, checkpointLine, makeCheckpoint
 
 const key = Buffer.alloc(32, 1);
 const mac = (n: number) => Buffer.alloc(32, n);
+
+/** A fresh directory for checkpoint files, removed when the file's tests end. */
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vcm-cp-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 describe('checkpoints', () => {
   it('are HMAC-signed: any changed field or another key fails', () => {
@@ -26,7 +35,7 @@ describe('checkpoints', () => {
   });
 
   it('append to a file with fsync (creating its directory); none are read from stderr or a missing file', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcm-cp-'));
+    const dir = tempDir();
     const file = path.join(dir, 'sub', 'checkpoints.log');
     expect(await readCheckpoints(file, key)).toEqual([]);
     await appendCheckpoint(file, makeCheckpoint(key, 1, mac(1)));
@@ -39,7 +48,7 @@ describe('checkpoints', () => {
 
 describe('Checkpointer', () => {
   function setup(every = 3) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcm-cp-'));
+    const dir = tempDir();
     const target = path.join(dir, 'cp.log');
     writeFileSync(target, '');
     const head: Head = { seq: 0, mac: mac(0) };
