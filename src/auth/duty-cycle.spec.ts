@@ -120,9 +120,15 @@ describe('EventLoopLoad', () => {
 
   it('samples the real event loop: busy work shows, idle time does not', async () => {
     const load = new EventLoopLoad();
-    await new Promise((r) => setTimeout(r, 50));
-    load.sample();
-    expect(load.utilization).toBeLessThan(0.5);
+    // Idle windows: the lowest of a few (a garbage collection of this test worker can make any one look busy).
+    const idle: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      load.sample();
+      await new Promise((r) => setTimeout(r, 20));
+      load.sample();
+      idle.push(load.utilization);
+    }
+    expect(Math.min(...idle)).toBeLessThan(0.5);
     const until = Date.now() + 50;
     while (Date.now() < until) {
       /* the event loop is busy */
