@@ -9,6 +9,7 @@ import { GroupCommitWriter } from '../src/audit/group-commit-writer';
 import { createTestApp, TestApp } from './support/app';
 import { receptionPayload } from './support/case-fixtures';
 import { bearer, createAgency, createUserAndLogin, TestUser } from './support/identity';
+import { waitFor } from './support/wait';
 
 const SYSTEM = { userId: null, agencyId: null, role: null, requestId: null };
 
@@ -28,6 +29,13 @@ async function world(): Promise<{ t: TestApp; cw: TestUser; auditor: TestUser }>
   const auditor = await createUserAndLogin(t, { role: 'AUDITOR', agencyId: (await createAgency(t, { type: 'STEERING_COMMITTEE' })).id });
   return { t, cw, auditor };
 }
+
+/** The rows `sql` finds once the poller has chained what it looks for (it adopts staged events every second). */
+const chainedRows = <T extends Record<string, unknown>>(t: TestApp, sql: string, params: unknown[], what: string) =>
+  waitFor(async () => {
+    const rows = await t.sql<T>(sql, params);
+    return rows.length ? rows : undefined;
+  }, what, 10000);
 
 const caseEvents = (t: TestApp) =>
   t.sql<{ seq: string; action: string; resource_id: string | null; resource_ids: string[] | null; fields: string[]; actor_user_id: string; canonical: string }>(
@@ -140,11 +148,7 @@ describe('audit: concurrent appends keep one unbroken chain', () => {
       const bad = Array.from({ length: 1000 }, () => stagedEvent(randomUUID().replace(/^./, '0'), { fields: ['Nguyễn Thị Lành'] }));
       const orphan = `ffffffff-ffff-7fff-bfff-${randomBytes(6).toString('hex')}`;
       await t.sql(`INSERT INTO audit_staged (event_id, event) SELECT (e->>0)::uuid, (e->>1)::jsonb FROM jsonb_array_elements($1::jsonb) e`, [JSON.stringify([...bad, stagedEvent(orphan, {})])]);
-      let chained: Array<{ canonical: string }> = [];
-      for (let i = 0; i < 100 && chained.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        chained = await t.sql('SELECT canonical FROM audit_events WHERE id = $1', [orphan]);
-      }
+      const chained = await chainedRows<{ canonical: string }>(t, 'SELECT canonical FROM audit_events WHERE id = $1', [orphan], 'the orphan staged event');
       expect(chained).toHaveLength(1);
       expect(JSON.parse(chained[0].canonical)).toEqual(expect.arrayContaining([orphan, 'case.update', ['summary']]));
       // The rows with a name in them stay staged, out of the chain.
@@ -435,11 +439,7 @@ describe('audit: the app role cannot change history; a failed audit write fails 
     }
     const again = await t.http().get(`/api/v1/cases/${created.body.id}`).set(bearer(cw.token)).expect(200);
     expect(again.body.victim.fullName).toBe('Nguyễn Thị Lành 950');
-    let chained: unknown[] = [];
-    for (let i = 0; i < 100 && chained.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      chained = await t.sql(`SELECT seq FROM audit_events WHERE action = 'case.create' AND resource_id = $1`, [writtenDuringFailure]);
-    }
+    const chained = await chainedRows(t, `SELECT seq FROM audit_events WHERE action = 'case.create' AND resource_id = $1`, [writtenDuringFailure], 'the event staged during the outage');
     expect(chained).toHaveLength(1);
     expect(await t.sql('SELECT event_id FROM audit_staged')).toEqual([]);
     expect(await t.app.get(AuditService).verify('full')).toMatchObject({ valid: true, firstBroken: null });

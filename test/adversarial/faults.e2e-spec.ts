@@ -19,6 +19,7 @@ import { receptionPayload } from '../support/case-fixtures';
 import { createTestDatabase, dropTestDatabase } from '../support/database';
 import { freePort } from '../support/global-setup';
 import { bearer, createAgency, createUserAndLogin } from '../support/identity';
+import { waitFor } from '../support/wait';
 
 /**
  * Issue #6, part 4: faults. Covered elsewhere and not repeated here: N parallel PATCHes with one ETag → one
@@ -34,16 +35,6 @@ const ROOT = path.resolve(__dirname, '../..');
 // compiled code resolves the project's dependencies.
 const OUT = path.join(ROOT, 'node_modules/.cache/vcm-adversarial/dist');
 const MAIN = path.join(OUT, 'src/main.js');
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 30000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(() => {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', OUT, '--tsBuildInfoFile', path.join(OUT, '.tsbuildinfo')], { cwd: ROOT, stdio: 'inherit' });
