@@ -532,8 +532,14 @@ async function main(): Promise<void> {
       // Alternating rounds, the median run (by p99) of each side kept — as for the closed loop, and for the same
       // reason: this VM's speed drifts within minutes (one round's baseline p99 was 4× the next's). Every
       // round's p99 is in the row's note, so a bad round is shown, not hidden.
+      // Each round is preceded by WARMUP seconds at its own rate, not recorded: a round starts after the other
+      // side's rounds (10–20 s in which this side was idle), and the first second after such a pause measured the
+      // ramp-up — young generation regrown, caches refilled, on both sides (bench/README.md, session 13) —
+      // not the steady paced load the budgets are about.
       const run = async (side: 'app' | 'baseline', round: number) => {
-        const r = await metered(side, () => paced(side === 'app' ? api : base, side === 'app' ? o.src : o.bsrc, { rate, duration: DURATION }));
+        const [target, source] = side === 'app' ? [api, o.src] : [base, o.bsrc];
+        await paced(target, source, { rate, duration: WARMUP });
+        const r = await metered(side, () => paced(target, source, { rate, duration: DURATION }));
         log(`${side}, paced ${rate}/s${tag} (${round + 1}/${ROUNDS})`, r);
         return r;
       };
