@@ -55,7 +55,9 @@ const SEED_ONLY = flag('seed-only');
  * every backend maps each 4 KB page of shared memory on first touch, and a duplicate check (random people over
  * the whole 1M database) kept paying that on each of the app's 20 connections — ≈ 6–8 ms of server CPU for a
  * check that costs ≈ 2 ms once warm, measured with shared_buffers 8 GB (bench/README.md). The database is read
- * into the OS page cache instead (pg_prewarm 'read') so no run measures the disk.
+ * into the OS page cache instead (pg_prewarm 'read') so no run measures the disk — unless the host reclaims page
+ * cache: this kind of VM pages out file pages untouched for 60 s (a DAMON scheme), so at 1M cases runs pass
+ * `--shared-buffers 8GB` with huge pages reserved, and the data is prewarmed into shared_buffers (bench/README.md).
  */
 const SHARED_BUFFERS = opt('shared-buffers', '1GB');
 /**
@@ -207,7 +209,9 @@ async function prewarm(pool: Pool): Promise<string> {
     const t0 = Date.now();
     await pool.query(`SELECT pg_prewarm(c.oid::regclass, $1) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't', 'm')`, [fits ? 'buffer' : 'read']);
-    const into = fits ? `shared_buffers ${buffers}` : `the OS page cache (shared_buffers ${buffers} is smaller)`;
+    const into = fits
+      ? `shared_buffers ${buffers}`
+      : `the OS page cache (shared_buffers ${buffers} is smaller; a host that reclaims page cache will not keep it — pass a --shared-buffers that holds it, on huge pages: bench/README.md)`;
     return `${gb(Number(bytes))} of tables and indexes read into ${into} in ${((Date.now() - t0) / 1000).toFixed(0)} s`;
   } catch (e) {
     return `not prewarmed (${(e as Error).message.split('\n')[0]})`;
