@@ -14,5 +14,11 @@
  * with garbage and a full mark-compact ran every ≈ 3.5 s at 600 reads/s (8 per 30 s, each 5–17 ms plus its
  * finalisation) — and the paced read's slowest requests lined up with them. Without pretenuring: 0–1 in 30 s,
  * the heap ≈ 50 MB against 41–45, scavenge time within this VM's noise (bench/README.md, session 10).
+ *
+ * `--min-semi-space-size=64` and `--no-memory-reducer`: while the server is quiet, V8 shrinks the young generation
+ * (and the memory reducer compacts the heap down), so the first burst after a quiet minute ran with a scavenge every
+ * 30–40 ms until it had grown back. Two servers side by side on the same data, 60 s idle then 5 s at 680 reads/s,
+ * alternating, 4 bursts each: first-second p99 77–148 ms with these flags against 199–2,248 without (bench/README.md,
+ * session 13). The cost is memory kept while idle: 2 × 64 MB of young generation, and the heap's peak.
  */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'] as const;
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64', '--min-semi-space-size=64', '--no-allocation-site-pretenuring', '--no-memory-reducer'] as const;
