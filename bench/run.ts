@@ -43,7 +43,7 @@ const EXPLAIN = flag('explain');
 const KEEP = flag('keep');
 const REUSE = opt('reuse', '');
 /** Closed-loop comparisons alternate app and baseline this many times and keep the median of each (a shared VM drifts). */
-const ROUNDS = Math.max(1, Number(opt('rounds', '3')));
+const ROUNDS = Math.max(1, Number(opt('rounds', '5')));
 /** Start everything, write URLs, a token and in-scope ids to <dir>/serve.json, and wait for Ctrl-C (for profiling by hand). */
 const SERVE = flag('serve');
 /** Connect the app and the baseline to the embedded cluster over a Unix socket instead of loopback TCP. */

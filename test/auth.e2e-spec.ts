@@ -41,6 +41,12 @@ describe('auth: login, tokens, sessions, one-time passwords', () => {
     expect(claims).toMatchObject({ sub: user.userId, tv: 1 });
     expect(claims.sid).toMatch(/^[0-9a-f-]{36}$/);
     expect(claims.exp - claims.iat).toBe(t.config.ACCESS_TOKEN_TTL_SECONDS);
+    // The session, its first refresh token and the login's audit event (in the chain) exist when the token is answered.
+    expect(await t.sql(`SELECT user_id FROM auth_sessions WHERE id = $1`, [claims.sid])).toEqual([{ user_id: user.userId }]);
+    expect(await t.sql(`SELECT session_id FROM refresh_tokens WHERE id = $1`, [res.body.refreshToken.split('.')[0]])).toEqual([{ session_id: claims.sid }]);
+    expect(await t.sql(`SELECT outcome, actor_user_id FROM audit_events WHERE action = 'auth.login' AND resource_id = $1`, [claims.sid])).toEqual([
+      { outcome: 'SUCCESS', actor_user_id: user.userId },
+    ]);
     // Only the hash of the refresh secret is stored.
     const secret = res.body.refreshToken.split('.')[1];
     const rows = await t.sql(`SELECT encode(token_hash, 'hex') AS h FROM refresh_tokens`);
