@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
+import { Repository } from 'typeorm';
+import { LoginThrottle } from '../src/auth/login-throttle';
 import { PasswordHasher } from '../src/auth/password-hasher';
 import { createTestApp, TestApp } from './support/app';
 import { createAgency, createUserAndLogin, TestUser } from './support/identity';
@@ -134,6 +136,31 @@ describe('auth: lockout and throttling', () => {
     const counted = await t.sql(`SELECT failures FROM login_throttle WHERE scope = 'ACCOUNT_ADDRESS' AND last_failure_at >= $1`, [started]);
     expect(counted).toEqual([{ failures: 1 }]);
     expect(await auditedFailures()).toBe(failuresBefore + 1);
+  });
+
+  it('a login waiting for the hashing slot has not touched the database: lookup and lockout run in its turn', async () => {
+    const owner = await user();
+    const hasher = t.app.get(PasswordHasher);
+    const lockChecks = jest.spyOn(t.app.get(LoginThrottle), 'assertNotLocked');
+    const lookups = jest.spyOn(Repository.prototype, 'findOneBy');
+    try {
+      // Hold the only slot (ARGON2_MAX_CONCURRENCY=1) while five logins arrive.
+      let release!: () => void;
+      const held = hasher.withSlot(() => new Promise<void>((r) => (release = r)));
+      const logins = Array.from({ length: 5 }, () => login('198.51.100.40', owner.username, owner.password).then((r) => r.status));
+      for (let i = 0; i < 500 && hasher.waiting < 5; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(hasher.waiting).toBe(5);
+      expect(lockChecks).not.toHaveBeenCalled();
+      expect(lookups).not.toHaveBeenCalled();
+      release();
+      await held;
+      expect(await Promise.all(logins)).toEqual([200, 200, 200, 200, 200]);
+      expect(lockChecks).toHaveBeenCalledTimes(5);
+      expect(lookups).toHaveBeenCalledTimes(5);
+    } finally {
+      lockChecks.mockRestore();
+      lookups.mockRestore();
+    }
   });
 });
 

@@ -25,22 +25,24 @@ export class AuthService {
 
   /**
    * Unknown user, deactivated user and wrong password give the same answer after the same work (a verify
-   * against a dummy hash for unknown users). Lockout is checked before any hashing, again inside the hashing
-   * slot (so a burst of parallel guesses sees the failures before it), and keyed on account + address.
-   * A login whose client has gone (`clientGone`) while it waited for hashing is dropped unhashed: no
-   * verdict, so nothing to count or audit (the request log shows it as aborted).
+   * against a dummy hash for unknown users). Lockout is keyed on account + address and checked inside the
+   * hashing slot, before any hashing, so a burst of parallel guesses sees the failures before it; a locked-out
+   * client's turn is one query, then 429.
+   * Nothing before the slot touches the database or computes a key: a login waiting for its turn has cost only
+   * its parsing, so 50 clients starting a flood at once no longer hold up case work with 100 queries
+   * (bench/README.md, session 15). A login whose client has gone (`clientGone`) while it waited is dropped
+   * unhashed: no verdict, so nothing to count or audit (the request log shows it as aborted).
    */
   async login(dto: LoginDto, clientAddress: string, clientGone?: AbortSignal): Promise<TokenResponse> {
     const username = dto.username.toLowerCase();
-    const keys = this.throttle.keys(username, clientAddress);
-    await this.throttle.assertNotLocked(keys);
-    const user = await this.db.getRepository(UserEntity).findOneBy({ username });
-    const ok = await this.hasher.withSlot(async (slot) => {
-      await this.throttle.assertNotLocked(keys);
-      const verified = await slot.verify(user?.passwordHash ?? null, dto.password);
-      const accepted = verified && !!user?.active;
-      if (!accepted) await this.throttle.recordFailure(keys);
-      return accepted;
+    const { ok, user, keys } = await this.hasher.withSlot(async (slot) => {
+      const pairKeys = this.throttle.keys(username, clientAddress);
+      await this.throttle.assertNotLocked(pairKeys);
+      const found = await this.db.getRepository(UserEntity).findOneBy({ username });
+      const verified = await slot.verify(found?.passwordHash ?? null, dto.password);
+      const accepted = verified && !!found?.active;
+      if (!accepted) await this.throttle.recordFailure(pairKeys);
+      return { ok: accepted, user: found, keys: pairKeys };
     }, clientGone);
     if (!ok || !user) {
       // No username or address in the event (they are not ids); the user id only when the account exists.

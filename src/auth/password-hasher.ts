@@ -99,6 +99,11 @@ export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
     return this.slots.run(() => fn(this.slotFor(signal)), signal);
   }
 
+  /** Callers waiting for a hashing slot (diagnostics, tests). */
+  get waiting(): number {
+    return this.slots.queued;
+  }
+
   /** Hashes computed or verified so far (diagnostics, tests). */
   get hashesComputed(): number {
     return this.computed;
