@@ -99,6 +99,60 @@ export async function closedLoop(base: string, source: RequestSource, opts: { co
 }
 
 /**
+ * Closed loop on the paced generator's raw client (bench/raw-http-client.ts): `connections` clients, each sending
+ * its next request when the previous answer arrives; at `duration` s the connections are closed and requests
+ * still waiting are dropped (as autocannon does). For the login flood, which runs in the SAME process as the
+ * paced reads whose latency it disturbs: autocannon held that event loop ≈ 40 ms when it started and then cost
+ * ≈ 85 ms of CPU per second for 2 logins/s (session 15) — dispatch delay the paced generator counted as server
+ * latency. This client costs next to nothing while its requests wait.
+ */
+export async function closedLoopRaw(base: string, source: RequestSource, opts: { connections: number; duration: number; timeoutMs?: number }): Promise<LoadResult> {
+  const url = new URL(base);
+  const pool = new RawHttpPool(url.hostname, Number(url.port || 80), { maxSockets: opts.connections, timeoutMs: opts.timeoutMs ?? 30000 });
+  await pool.preconnect(opts.connections);
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let sent = 0;
+  let ok = 0;
+  let errors = 0;
+  let i = 0;
+  let stopped = false;
+  const t0 = performance.now();
+  const next = () => {
+    if (stopped) return;
+    const spec = source(i++);
+    const bytes = pool.build({ method: spec.method ?? 'GET', path: spec.path, headers: spec.headers ?? {}, body: spec.body === undefined ? undefined : Buffer.from(spec.body) });
+    const start = performance.now();
+    sent++;
+    pool.request(bytes, (status) => {
+      if (stopped) return; // closed at the end of the run: not an answer
+      latencies.push(performance.now() - start);
+      if (status === 'error') errors++;
+      else if (status >= 200 && status < 300) ok++;
+      else statuses[status] = (statuses[status] ?? 0) + 1;
+      next();
+    });
+  };
+  for (let c = 0; c < opts.connections; c++) next();
+  await new Promise((resolve) => setTimeout(resolve, opts.duration * 1000));
+  stopped = true;
+  pool.close();
+  const elapsed = (performance.now() - t0) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rps: Math.round(ok / elapsed),
+    p50: round(percentile(sorted, 0.5)),
+    p90: round(percentile(sorted, 0.9)),
+    p99: round(percentile(sorted, 0.99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+    completed: latencies.length - errors,
+    sent,
+    statuses,
+    errors,
+  };
+}
+
+/**
  * Open loop at `rate` requests/s for `duration` s. Sockets are taken from a keep-alive pool as needed (up to
  * `maxSockets`), so concurrency grows when the server slows down — as it does with real, independent clients.
  * Requests go through `RawHttpPool` (bench/raw-http-client.ts): node's http client would spend a sixth of a core

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { AddressInfo } from 'node:net';
-import { paced } from './load';
+import { closedLoopRaw, paced } from './load';
 import { RawHttpPool, RawOutcome } from './raw-http-client';
 
 /**
@@ -129,6 +129,39 @@ describe('paced (open loop)', () => {
     expect(r.statuses).toEqual({ '404': 20 });
     expect(r.errors).toBe(0);
     expect(r.p50).toBeGreaterThan(0);
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});
+
+describe('closedLoopRaw (the login flood)', () => {
+  it('keeps `connections` requests outstanding, sends the next on each answer, and drops the waiting ones at the end', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let hits = 0;
+    const server = http.createServer((req, res) => {
+      hits++;
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      // Like logins queued for a hashing slot: answered one at a time, 50 ms apart; one in ten refused.
+      setTimeout(() => {
+        inFlight--;
+        res.statusCode = hits % 10 === 0 ? 429 : 200;
+        res.end('{}');
+      }, 50 * inFlight);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const started = Date.now();
+    const r = await closedLoopRaw(base, () => ({ method: 'POST', path: '/auth/login', body: '{}' }), { connections: 5, duration: 1 });
+    expect(Date.now() - started).toBeLessThan(1500); // ends at `duration`, not when the waiting requests are answered
+    expect(maxInFlight).toBe(5);
+    expect(r.sent).toBe(hits);
+    // Every answer before the end was followed by another request: sent = answered + the 5 still waiting.
+    expect(r.sent).toBe(r.completed + r.errors + 5);
+    expect(r.statuses['429']).toBeGreaterThan(0); // non-2xx answers are counted by status, not in rps
+    expect(r.errors).toBe(0);
+    expect(r.rps).toBeGreaterThan(0);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });

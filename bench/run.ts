@@ -13,7 +13,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { ensureDatabase } from '../src/database/migrate';
 import { CpuMeter, cpuNote, formatCpu, postmasterPid } from './cpu-usage';
 import { EXPLAIN_SETTINGS, ExplainRecorder, startExplainCluster } from './explain';
-import { closedLoop, failureShare, LoadResult, paced, RequestSource } from './load';
+import { closedLoop, closedLoopRaw, failureShare, LoadResult, paced, RequestSource } from './load';
 import { reception, rng } from './people';
 import { profileMarkdown, summarizeProfile } from './profile';
 import { agencyIndexOf, AGENCY_PROVINCES, BENCH_PASSWORD, seedDatabase, SeedManifest, seededReception, SUMMARY_PROVINCE } from './seed';
@@ -719,7 +719,8 @@ async function main(): Promise<void> {
         // Two generators at once: the open-loop reads and a closed-loop login flood.
         const [during, flood] = await Promise.all([
           paced(api, readSource(h), { rate: floodRate, duration: DURATION }),
-          closedLoop(api, loginSource, { connections: CONNECTIONS, duration: DURATION + 1 }),
+          // Not autocannon: it shares this event loop with the paced reads (bench/load.ts, closedLoopRaw).
+          closedLoopRaw(api, loginSource, { connections: CONNECTIONS, duration: DURATION + 1 }),
         ]);
         log(`app read, paced ${floodRate}/s + flood (${round + 1}/${ROUNDS})`, during);
         log('  login flood', flood);
