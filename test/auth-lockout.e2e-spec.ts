@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
 import { Repository } from 'typeorm';
+import { LoginAdmission } from '../src/auth/login-admission';
 import { LoginThrottle } from '../src/auth/login-throttle';
 import { PasswordHasher } from '../src/auth/password-hasher';
 import { createTestApp, TestApp } from './support/app';
@@ -138,25 +139,48 @@ describe('auth: lockout and throttling', () => {
     expect(await auditedFailures()).toBe(failuresBefore + 1);
   });
 
-  it('a login waiting for the hashing slot has not touched the database: lookup and lockout run in its turn', async () => {
+  it('a waiting login has not touched the database, and beyond the next in line has not even been parsed', async () => {
     const owner = await user();
     const hasher = t.app.get(PasswordHasher);
+    const admission = t.app.get(LoginAdmission);
     const lockChecks = jest.spyOn(t.app.get(LoginThrottle), 'assertNotLocked');
     const lookups = jest.spyOn(Repository.prototype, 'findOneBy');
     try {
-      // Hold the only slot (ARGON2_MAX_CONCURRENCY=1) while five logins arrive.
+      // Hold the only slot (ARGON2_MAX_CONCURRENCY=1) while five logins and then a malformed one arrive.
       let release!: () => void;
       const held = hasher.withSlot(() => new Promise<void>((r) => (release = r)));
       const logins = Array.from({ length: 5 }, () => login('198.51.100.40', owner.username, owner.password).then((r) => r.status));
-      for (let i = 0; i < 500 && hasher.waiting < 5; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(hasher.waiting).toBe(5);
+      const until = async (what: () => boolean) => {
+        for (let i = 0; i < 500 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+      };
+      // Two places beside the slot: those two are parsed and wait for the slot, the other three wait unparsed.
+      await until(() => hasher.waiting === 2 && admission.waiting === 3);
+      expect([hasher.waiting, admission.waiting]).toEqual([2, 3]);
+      let malformedAnswered = false;
+      const malformed = t
+        .http()
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', '198.51.100.41')
+        .send({ username: owner.username })
+        .then((r) => {
+          malformedAnswered = true;
+          return r;
+        });
+      await until(() => admission.waiting === 4);
+      expect(admission.waiting).toBe(4);
+      // Its validation error waits for its turn too: it has not been parsed, nor anything looked up.
+      expect(malformedAnswered).toBe(false);
       expect(lockChecks).not.toHaveBeenCalled();
       expect(lookups).not.toHaveBeenCalled();
       release();
       await held;
       expect(await Promise.all(logins)).toEqual([200, 200, 200, 200, 200]);
+      const refused = await malformed;
+      expect(refused.status).toBe(400);
+      expect(new Set(refused.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['password']));
       expect(lockChecks).toHaveBeenCalledTimes(5);
       expect(lookups).toHaveBeenCalledTimes(5);
+      expect([hasher.waiting, admission.waiting]).toEqual([0, 0]);
     } finally {
       lockChecks.mockRestore();
       lookups.mockRestore();

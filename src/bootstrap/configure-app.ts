@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { LoginAdmission } from '../auth/login-admission';
 import { AppConfig } from '../config/app-config';
 import { inflateBody, JSON_MEDIA_TYPES, jsonBodyParser, MAX_BODY_BYTES } from '../common/json-body';
 import { documentGlobalResponses } from '../common/openapi-global-responses';
@@ -64,6 +65,8 @@ export async function configureApp(app: NestFastifyApplication, opts: { logDesti
     httpLogger.track({ id: request.id, method: request.method, url: request.url }, reply.raw);
     done();
   });
+  // Logins wait for their turn before their body is parsed (auth/login-admission.ts).
+  fastify.addHook('onRequest', app.get(LoginAdmission).hook('POST', `/${API_PREFIX}/auth/login`));
 
   // Bodies must be JSON (src/common/json-body.ts): any other media type or content encoding is 415 (not silently
   // ignored), a body over MAX_BODY_BYTES (counted after inflating gzip/deflate/br) 413. Nest's error handler on
