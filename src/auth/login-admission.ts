@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { clientGoneSignal } from './client-gone';
 import { Semaphore } from './semaphore';
@@ -28,26 +28,35 @@ export class LoginAdmission {
     return this.places.queued;
   }
 
-  /** A Fastify onRequest hook holding requests to `method path` (the route as registered) until their turn. */
-  hook(method: string, path: string) {
-    return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-      if (request.method !== method || request.routeOptions.url !== path) return done();
-      const answered = new Promise<void>((resolve) => {
-        reply.raw.once('finish', resolve);
-        reply.raw.once('close', resolve);
-      });
-      let admitted = false;
-      this.places
-        .run(() => {
-          admitted = true;
-          done();
-          return answered;
-        }, clientGoneSignal(reply.raw))
-        .catch((e: Error) => {
-          // Refused before entering (queue full, client gone): the error is the answer. Once admitted, the
-          // request's own handling answers, and its errors are Fastify's.
-          if (!admitted) done(e);
-        });
-    };
+  /**
+   * Puts the wait on the route `method path` alone (as a route-level onRequest hook, when Fastify registers the
+   * route), so no other request pays even a check for it. Call before the routes are registered.
+   */
+  register(fastify: FastifyInstance, method: string, path: string): void {
+    fastify.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      if (route.url !== path || !methods.includes(method)) return;
+      const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+      route.onRequest = [...own, this.waitForTurn];
+    });
   }
+
+  private readonly waitForTurn = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const answered = new Promise<void>((resolve) => {
+      reply.raw.once('finish', resolve);
+      reply.raw.once('close', resolve);
+    });
+    let admitted = false;
+    this.places
+      .run(() => {
+        admitted = true;
+        done();
+        return answered;
+      }, clientGoneSignal(reply.raw))
+      .catch((e: Error) => {
+        // Refused before entering (queue full, client gone): the error is the answer. Once admitted, the
+        // request's own handling answers, and its errors are Fastify's.
+        if (!admitted) done(e);
+      });
+  };
 }

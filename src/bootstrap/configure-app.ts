@@ -66,7 +66,7 @@ export async function configureApp(app: NestFastifyApplication, opts: { logDesti
     done();
   });
   // Logins wait for their turn before their body is parsed (auth/login-admission.ts).
-  fastify.addHook('onRequest', app.get(LoginAdmission).hook('POST', `/${API_PREFIX}/auth/login`));
+  app.get(LoginAdmission).register(fastify, 'POST', `/${API_PREFIX}/auth/login`);
 
   // Bodies must be JSON (src/common/json-body.ts): any other media type or content encoding is 415 (not silently
   // ignored), a body over MAX_BODY_BYTES (counted after inflating gzip/deflate/br) 413. Nest's error handler on
